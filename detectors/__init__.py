@@ -1,0 +1,1 @@
+"""AI-text detectors: pure, batch-oriented scorers with versioned names (no Beam imports)."""

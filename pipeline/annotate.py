@@ -1,0 +1,135 @@
+"""Turns a batch of raw documents into scored, labelled documents (pure: no Beam, testable without a runner)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from synthsieve import __version__
+from synthsieve.config import Config
+from synthsieve.detectors import registry
+from synthsieve.detectors.decide import Thresholds, decide
+from synthsieve.detectors.gate import gate, word_counts
+from synthsieve.provenance.dates import best_date, era, parse_date
+from synthsieve.provenance.disclosure import disclosure_markers
+from synthsieve.provenance.ids import content_hash, stable_id
+from synthsieve.provenance.language import detect_languages
+from synthsieve.provenance.urls import registered_domain
+from synthsieve.readers.html import html_to_text
+from synthsieve.readers.records import dead_letter
+from synthsieve.schemas.records import document_schema, score_column
+
+@dataclass
+class Annotated:
+    """One batch's result: labelled documents (row dicts with ``label``) and dead letters."""
+
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
+
+class Annotator:
+    """Extracts, tags provenance, scores and decides, a batch at a time. Build once per worker: loads models."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.detectors = [registry.create(name) for name in config.detectors.enabled]
+        self.detector_versions = {d.name: d.version for d in self.detectors}
+        self.score_columns = [score_column(d.name, out) for d in self.detectors for out in d.outputs]
+        self.schema = document_schema(self.score_columns)
+        d = config.decision
+        self.thresholds = Thresholds(d.synthetic_threshold, d.human_threshold, d.marker_p)
+
+    def annotate(self, raws: list[dict[str, Any]]) -> Annotated:
+        """Scores a batch of raw documents; records that cannot become documents become dead letters."""
+        result = Annotated()
+        docs = []
+        for raw in raws:
+            doc = self._prepare(raw, result.dead_letters)
+            if doc is not None:
+                docs.append(doc)
+        if docs:
+            self._score(docs)
+        result.documents = docs
+        return result
+
+    def tables(self, documents: list[dict[str, Any]]) -> dict[str, pa.Table]:
+        """Labelled documents as one pyarrow Table per label (explicit schema; ``label`` is the partition)."""
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for doc in documents:
+            by_label[doc["label"]].append(doc)
+        return {label: pa.Table.from_pylist(rows, schema=self.schema) for label, rows in by_label.items() if rows}
+
+    def _prepare(self, raw: dict[str, Any], dead: list[dict[str, Any]]) -> dict[str, Any] | None:
+        letter = _dead_letter_factory(raw)
+        text, meta, reasons = raw["text"], None, []
+        if raw["html"] is not None:
+            try:
+                text, meta = html_to_text(raw["html"])
+            except Exception as exc:  # resiliparse raises assorted errors on hostile HTML; the record goes on
+                dead.append(letter("extract", "extract_failed", f"{type(exc).__name__}: {exc}"))
+                return None
+        if not text or not text.strip():
+            dead.append(letter("extract", "empty_text", "no text after extraction"))
+            return None
+        limit = self.config.reader.max_text_chars
+        if len(text) > limit:
+            reasons.append(f"truncated:{len(text)}>{limit}")
+            text = text[:limit]
+        return self._provenance(raw, text, meta, reasons)
+
+    def _provenance(self, raw: dict[str, Any], text: str, meta: Any, reasons: list[str]) -> dict[str, Any]:
+        metadata = raw["metadata"] or {}
+        published = parse_date(meta.published_date if meta and meta.published_date else raw["date"])
+        crawl = parse_date(raw["crawl_date"])
+        digest = content_hash(text)
+        return {
+            "id": raw["id"] or stable_id(raw["source_uri"], raw["source_offset"], digest),
+            "text": text,
+            "content_hash": digest,
+            "url": raw["url"],
+            "domain": registered_domain(raw["url"]),
+            "source_uri": raw["source_uri"],
+            "source_offset": raw["source_offset"],
+            "source_format": raw["source_format"],
+            "warc_record_id": raw["warc_record_id"],
+            "content_type": raw["content_type"],
+            "crawl_date": crawl,
+            "published_date": published,
+            "era": era(best_date(published or parse_date(metadata.get("last_modified")), crawl)),
+            "ai_disclosure": disclosure_markers(
+                text, meta.generator if meta else None, meta.digital_source_type if meta else None
+            ),
+            "metadata": metadata or None,
+            "reasons": reasons,
+            "pipeline_version": __version__,
+            "detector_versions": self.detector_versions,
+        }
+
+    def _score(self, docs: list[dict[str, Any]]) -> None:
+        texts = [d["text"] for d in docs]
+        langs, confidences = detect_languages(texts)
+        n_words = word_counts(texts)
+        judged, gate_reasons = gate(n_words, self.config.detectors.min_words)
+        scores = {det.name: det.score(texts) for det in self.detectors}
+        decisions = decide(scores, judged, gate_reasons, [d["ai_disclosure"] for d in docs], self.thresholds)
+        for i, doc in enumerate(docs):
+            doc.update(
+                lang=langs[i],
+                lang_confidence=float(confidences[i]),
+                n_words=int(n_words[i]),
+                p_synthetic=float(decisions.p_synthetic[i]),
+                label=decisions.labels[i],
+                reasons=doc["reasons"] + decisions.reasons[i],
+            )
+            for det in self.detectors:
+                for out in det.outputs:
+                    doc[score_column(det.name, out)] = float(scores[det.name][out][i])
+
+def _dead_letter_factory(raw: dict[str, Any]):
+    def letter(stage: str, reason: str, message: str) -> dict[str, Any]:
+        preview = raw["text"] if raw["text"] is not None else raw["html"]
+        return dead_letter(raw["source_uri"], raw["source_offset"], raw["source_format"], stage, reason, message, preview)
+
+    return letter

@@ -1,0 +1,88 @@
+"""Launches a synthsieve job: match inputs, run the Beam graph into staging, count, publish, write the manifest."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from synthsieve import __version__
+from synthsieve.config import Config
+from synthsieve.pipeline import graph
+from synthsieve.pipeline.manifest import count_outputs
+from synthsieve.pipeline.outputs import STAGING, delete_existing, join, publish, write_json
+
+
+class InputError(ValueError):
+    """An input pattern matches no file or cannot be listed."""
+
+
+def match_inputs(patterns: list[str]) -> list[str]:
+    """Expands paths and globs on any Beam filesystem; every pattern must match at least one file."""
+    paths = []
+    for pattern in patterns:
+        try:
+            found = [m.path for m in FileSystems.match([pattern])[0].metadata_list]
+        except Exception as exc:  # Beam wraps filesystem errors in BeamIOError
+            raise InputError(f"cannot list input {pattern}: {exc}") from exc
+        if not found:
+            raise InputError(f"no input file matches {pattern}")
+        paths.extend(found)
+    return sorted(set(paths))
+
+
+def pipeline_options(beam_args: list[str]) -> PipelineOptions:
+    """Beam options from the pass-through flags; locally, an offline runner that uses every core."""
+    args = list(beam_args)
+    if not any(a.startswith("--runner") for a in args):
+        args += ["--runner=DirectRunner"]
+        if not any(a.startswith("--direct_running_mode") for a in args):
+            args += ["--direct_running_mode=multi_processing"]
+        if not any(a.startswith("--direct_num_workers") for a in args):
+            args += [f"--direct_num_workers={os.cpu_count() or 1}"]
+    if not any(a.startswith("--default_sdk_harness_log_level") for a in args):
+        args += [f"--default_sdk_harness_log_level={logging.getLevelName(logging.getLogger().level)}"]
+    return PipelineOptions(args)
+
+
+def run_job(inputs: list[str], output: str, config: Config, beam_args: list[str]) -> dict[str, Any]:
+    """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``."""
+    from synthsieve.pipeline.annotate import Annotator
+
+    paths = match_inputs(inputs)
+    annotator = Annotator(config)  # fails fast on a missing model before any worker starts
+    staging = join(output, STAGING)
+    delete_existing([staging])
+    started = time.time()
+    options = pipeline_options(beam_args)
+    with beam.Pipeline(options=options) as pipeline:
+        graph.build(pipeline, paths, staging, config, annotator.schema)
+    elapsed = time.time() - started
+    counts = count_outputs(staging)
+    manifest = {
+        "pipeline_version": __version__,
+        "detector_versions": annotator.detector_versions,
+        "inputs": paths,
+        "output": output,
+        "config": config.to_dict(),
+        "beam_args": beam_args,
+        "beam_options": _effective(options),
+        "seconds": round(elapsed, 3),
+        "documents_per_second": round(counts["documents_read"] / elapsed, 1) if elapsed else None,
+        **counts,
+    }
+    publish(staging, output)
+    write_json(join(output, "manifest.json"), manifest)
+    return manifest
+
+
+def _effective(options: PipelineOptions) -> dict[str, Any]:
+    """The runner settings the job actually ran with (defaults included), for the manifest."""
+    everything = options.get_all_options(drop_default=False)
+    keys = ("runner", "direct_running_mode", "direct_num_workers", "project", "region", "job_name")
+    return {k: everything.get(k) for k in keys if everything.get(k) is not None}

@@ -1,0 +1,1 @@
+"""The single source of truth for every record's fields and pyarrow types."""

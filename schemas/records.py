@@ -1,0 +1,77 @@
+"""Fields and pyarrow types of every record synthsieve writes.
+
+Writers always pass these schemas explicitly: inferring a schema from a batch makes shards disagree (a column
+that is all-null in one batch becomes ``null``-typed there) and breaks readers such as DuckDB and Spark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyarrow as pa
+
+LABELS = ("human", "synthetic", "uncertain")
+ERAS = ("pre_llm", "llm", "unknown")
+SOURCE_FORMATS = ("jsonl", "parquet", "warc")
+
+_TS = pa.timestamp("us", tz="UTC")
+
+#: Provenance and decision fields of a scored document, in output order. ``label`` is not a column: it is the
+#: Hive partition (``label=human/``) the shard is written under, so DuckDB/Polars/Spark see it as a column.
+DOCUMENT_FIELDS: tuple[pa.Field, ...] = (
+    pa.field("id", pa.string(), nullable=False),
+    pa.field("text", pa.string(), nullable=False),
+    pa.field("content_hash", pa.string(), nullable=False),
+    pa.field("url", pa.string()),
+    pa.field("domain", pa.string()),
+    pa.field("source_uri", pa.string(), nullable=False),
+    pa.field("source_offset", pa.int64(), nullable=False),
+    pa.field("source_format", pa.string(), nullable=False),
+    pa.field("warc_record_id", pa.string()),
+    pa.field("content_type", pa.string()),
+    pa.field("crawl_date", _TS),
+    pa.field("published_date", _TS),
+    pa.field("era", pa.string(), nullable=False),
+    pa.field("lang", pa.string(), nullable=False),
+    pa.field("lang_confidence", pa.float32(), nullable=False),
+    pa.field("ai_disclosure", pa.list_(pa.string()), nullable=False),
+    pa.field("n_words", pa.int32(), nullable=False),
+    pa.field("metadata", pa.map_(pa.string(), pa.string())),
+    pa.field("p_synthetic", pa.float32(), nullable=False),
+    pa.field("reasons", pa.list_(pa.string()), nullable=False),
+    pa.field("pipeline_version", pa.string(), nullable=False),
+    pa.field("detector_versions", pa.map_(pa.string(), pa.string()), nullable=False),
+)
+
+DEAD_LETTER_SCHEMA = pa.schema(
+    [
+        pa.field("source_uri", pa.string(), nullable=False),
+        pa.field("source_offset", pa.int64(), nullable=False),
+        pa.field("source_format", pa.string(), nullable=False),
+        pa.field("stage", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("message", pa.string(), nullable=False),
+        pa.field("raw", pa.string()),
+        pa.field("pipeline_version", pa.string(), nullable=False),
+    ]
+)
+
+#: Documents read per input file: the left-hand side of the accounting equation in the manifest.
+FILE_STATS_SCHEMA = pa.schema(
+    [
+        pa.field("source_uri", pa.string(), nullable=False),
+        pa.field("source_format", pa.string(), nullable=False),
+        pa.field("documents_read", pa.int64(), nullable=False),
+    ]
+)
+
+
+def score_column(detector: str, score: str) -> str:
+    """Column name of one detector score, namespaced by the detector's versioned name."""
+    return f"{detector}__{score}"
+
+
+def document_schema(score_columns: Iterable[str] = ()) -> pa.Schema:
+    """Schema of scored documents: fixed provenance/decision fields plus one float32 column per detector score."""
+    extra = [pa.field(name, pa.float32()) for name in sorted(score_columns)]
+    return pa.schema([*DOCUMENT_FIELDS, *extra])

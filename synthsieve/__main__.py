@@ -1,0 +1,5 @@
+"""``python -m synthsieve``."""
+
+from synthsieve.cli import main
+
+main()

@@ -1,0 +1,141 @@
+"""The ``synthsieve`` command line: run, score, train."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from synthsieve.config import INPUT_FORMATS, ConfigError, load_config
+
+_CONFIG_FLAGS = {
+    "format": "reader.format",
+    "batch_size": "reader.batch_size",
+    "detectors": "detectors.enabled",
+    "min_words": "detectors.min_words",
+    "synthetic_threshold": "decision.synthetic_threshold",
+    "human_threshold": "decision.human_threshold",
+}
+
+
+def _config_options(command):
+    """Flags shared by ``run`` and ``score`` that override the YAML config."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="YAML config file."),
+        click.option("--format", type=click.Choice(INPUT_FORMATS), default=None, help="Input format (default: auto)."),
+        click.option("--batch-size", type=int, default=None, help="Documents per scoring batch."),
+        click.option("--detectors", default=None, help="Comma-separated versioned detector names."),
+        click.option("--min-words", type=int, default=None, help="Shorter texts are not judged by text detectors."),
+        click.option("--synthetic-threshold", type=float, default=None, help="p_synthetic >= this: synthetic."),
+        click.option("--human-threshold", type=float, default=None, help="p_synthetic <= this: human."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _load(config_path: str | None, flags: dict[str, Any]):
+    overrides = {dotted: flags.get(name) for name, dotted in _CONFIG_FLAGS.items()}
+    try:
+        return load_config(config_path, overrides)
+    except ConfigError as exc:
+        raise click.UsageError(f"bad configuration: {exc}") from exc
+
+
+@click.group()
+@click.version_option(package_name="synthsieve")
+@click.option("--quiet", is_flag=True, help="Only warnings and errors from Beam.")
+def main(quiet: bool) -> None:
+    """synthsieve: tag provenance, detect machine-written text, split a corpus into human/synthetic/uncertain."""
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("apache_beam", "root"):
+        logging.getLogger(noisy).setLevel(logging.WARNING if not quiet else logging.ERROR)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--output", "-o", required=True, help="Output folder (local path, gs://, s3://).")
+@_config_options
+@click.pass_context
+def run(ctx: click.Context, inputs: tuple[str, ...], output: str, config_path: str | None, **flags) -> None:
+    """Run the pipeline on INPUTS (paths or globs).
+
+    Flags not listed here go unchanged to Beam's PipelineOptions; write them as ``--flag=value``.
+    """
+    from synthsieve.pipeline.run import InputError, run_job
+
+    config = _load(config_path, flags)
+    # click hands unknown options over with the inputs: every ``--flag[=value]`` token is Beam's.
+    beam_args = [a for a in (*inputs, *ctx.args) if a.startswith("--")]
+    paths = [a for a in (*inputs, *ctx.args) if not a.startswith("--")]
+    if not paths:
+        raise click.UsageError("no INPUT given")
+    try:
+        manifest = run_job(paths, output, config, beam_args)
+    except (InputError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(_summary(manifest))
+    if manifest["file_errors"]:
+        raise click.ClickException(f"input files could not be read: {manifest['file_errors']}")
+    if not manifest["balanced"]:
+        raise click.ClickException("accounting failed: documents read != labelled + dead-lettered (see manifest)")
+
+
+def _summary(manifest: dict[str, Any]) -> str:
+    read = manifest["documents_read"] or 1
+    rows = [(label, n) for label, n in manifest["labels"].items()] + [("dead_letter", manifest["dead_letter"]["total"])]
+    lines = [f"synthsieve {manifest['pipeline_version']}: {manifest['documents_read']} documents read from "
+             f"{len(manifest['inputs'])} file(s) in {manifest['seconds']:.1f} s"]
+    lines += [f"  {name:<12}{n:>10}  {100 * n / read:5.1f}%" for name, n in rows]
+    for reason, n in manifest["dead_letter"]["by_reason"].items():
+        lines.append(f"    {reason:<24}{n:>6}")
+    lines.append(f"  accounting {'balanced' if manifest['balanced'] else 'FAILED'}; output: {manifest['output']}")
+    return "\n".join(lines)
+
+
+@main.command()
+@_config_options
+def score(config_path: str | None, **flags) -> None:
+    """Score JSONL documents from stdin; write them to stdout with scores, label and reasons.
+
+    Records that cannot be read go to stderr as JSON dead letters.
+    """
+    from synthsieve.pipeline.annotate import Annotator
+    from synthsieve.readers.jsonl import read_jsonl
+
+    config = _load(config_path, flags)
+    annotator = Annotator(config)
+    batch: list[dict[str, Any]] = []
+    for kind, record in read_jsonl(sys.stdin.buffer, "<stdin>", config.reader.max_document_bytes):
+        if kind == "dead":
+            click.echo(json.dumps(record), err=True)
+            continue
+        batch.append(record)
+        if len(batch) >= config.reader.batch_size:
+            _emit(annotator, batch)
+            batch = []
+    _emit(annotator, batch)
+
+
+def _emit(annotator, batch: list[dict[str, Any]]) -> None:
+    result = annotator.annotate(batch)
+    for letter in result.dead_letters:
+        click.echo(json.dumps(letter), err=True)
+    for doc in result.documents:
+        click.echo(json.dumps(doc, default=str, ensure_ascii=False))
+
+
+@main.command()
+@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False), help="Labeled JSONL(.gz).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the models.")
+@click.option("--seed", default=13, show_default=True, help="Training seed (same data + seed = same model).")
+def train(data: str, out_dir: str, seed: int) -> None:
+    """Reproduce the committed detector models from a labeled set."""
+    from synthsieve.detectors.training import train_all
+
+    for path in train_all(Path(data), Path(out_dir), seed):
+        click.echo(f"wrote {path}")

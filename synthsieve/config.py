@@ -1,0 +1,151 @@
+"""One typed configuration object, loaded from YAML and overridden by CLI flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+INPUT_FORMATS = ("auto", "jsonl", "parquet", "warc")
+
+
+class ConfigError(ValueError):
+    """A configuration file or flag holds an unknown key or a value of the wrong type or range."""
+
+
+@dataclass
+class ReaderConfig:
+    """How input files are read."""
+
+    format: str = field(default="auto", metadata={"help": "auto|jsonl|parquet|warc; auto picks by file extension"})
+    batch_size: int = field(default=512, metadata={"help": "documents per batch handed to the scorers"})
+    max_document_bytes: int = field(
+        default=5_000_000, metadata={"help": "records larger than this (raw bytes) go to dead_letter"}
+    )
+    max_text_chars: int = field(default=100_000, metadata={"help": "longer texts are truncated, with a reason"})
+
+
+@dataclass
+class DetectorConfig:
+    """Which detectors score the text and when a text is too short to judge."""
+
+    enabled: list[str] = field(
+        default_factory=lambda: ["fasttext_char_v1", "markers_v1"], metadata={"help": "versioned detector names"}
+    )
+    min_words: int = field(default=50, metadata={"help": "texts with fewer words are not judged by text detectors"})
+
+
+@dataclass
+class DecisionConfig:
+    """Thresholds on p_synthetic: at or above ``synthetic_threshold`` is synthetic, at or below ``human_threshold``
+    human, in between uncertain (the human-review queue)."""
+
+    synthetic_threshold: float = field(default=0.9, metadata={"help": "p_synthetic >= this: synthetic"})
+    human_threshold: float = field(default=0.5, metadata={"help": "p_synthetic <= this: human"})
+    marker_p: float = field(default=0.99, metadata={"help": "p_synthetic floor when a disclosure marker fires"})
+
+
+@dataclass
+class Config:
+    """The whole run configuration."""
+
+    reader: ReaderConfig = field(default_factory=ReaderConfig)
+    detectors: DetectorConfig = field(default_factory=DetectorConfig)
+    decision: DecisionConfig = field(default_factory=DecisionConfig)
+
+    def validate(self) -> Config:
+        """Checks value ranges; raises ConfigError naming the key, the value and what is allowed."""
+        if self.reader.format not in INPUT_FORMATS:
+            raise ConfigError(f"reader.format: {self.reader.format!r} is not one of {', '.join(INPUT_FORMATS)}")
+        for key in ("batch_size", "max_document_bytes", "max_text_chars"):
+            _positive(f"reader.{key}", getattr(self.reader, key))
+        d = self.decision
+        for key in ("synthetic_threshold", "human_threshold", "marker_p"):
+            if not 0.0 <= getattr(d, key) <= 1.0:
+                raise ConfigError(f"decision.{key}: {getattr(d, key)} is outside [0, 1]")
+        if d.human_threshold >= d.synthetic_threshold:
+            raise ConfigError(
+                f"decision.human_threshold ({d.human_threshold}) must be below "
+                f"decision.synthetic_threshold ({d.synthetic_threshold})"
+            )
+        from synthsieve.detectors import registry
+
+        unknown = [name for name in self.detectors.enabled if name not in registry.known()]
+        if unknown:
+            raise ConfigError(f"detectors.enabled: unknown {unknown}; known detectors: {', '.join(registry.known())}")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form, for the manifest."""
+        return dataclasses.asdict(self)
+
+
+def _positive(key: str, value: int) -> None:
+    if value <= 0:
+        raise ConfigError(f"{key}: {value} must be a positive integer")
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Loads defaults, then the YAML file, then ``overrides`` (dotted keys such as ``decision.human_threshold``)."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = yaml.safe_load(Path(path).read_text()) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"config file {path}: the top level must be a mapping of sections")
+    config = _build(Config, data, prefix="")
+    for dotted, value in (overrides or {}).items():
+        if value is not None:
+            _set(config, dotted, value)
+    return config.validate()
+
+
+def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"unknown key(s) {sorted(prefix + k for k in unknown)}; allowed: {sorted(known)}")
+    kwargs = {}
+    for name, value in data.items():
+        kind = hints[name]
+        if dataclasses.is_dataclass(kind):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{prefix}{name}: expected a mapping, got {value!r}")
+            kwargs[name] = _build(kind, value, prefix=f"{prefix}{name}.")
+        else:
+            kwargs[name] = _coerce(f"{prefix}{name}", kind, value)
+    return cls(**kwargs)
+
+
+def _coerce(key: str, kind: Any, value: Any) -> Any:
+    origin = typing.get_origin(kind)
+    if origin is list:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key}: expected a list of strings, got {value!r}")
+        return value
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind is str and isinstance(value, str):
+        return value
+    if isinstance(kind, types.UnionType):
+        raise ConfigError(f"{key}: unsupported type {kind}")
+    raise ConfigError(f"{key}: expected {getattr(kind, '__name__', kind)}, got {value!r}")
+
+
+def _set(config: Config, dotted: str, value: Any) -> None:
+    section_name, _, key = dotted.partition(".")
+    section = getattr(config, section_name)
+    kind = typing.get_type_hints(type(section))[key]
+    setattr(section, key, _coerce(dotted, kind, value))

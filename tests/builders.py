@@ -1,0 +1,58 @@
+"""Builders of small real input files for the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample" / "corpus"
+DEV_SET = REPO.parent / "shared" / "data" / "labeled" / "dev.jsonl.gz"
+
+HUMAN_TEXT = (
+    "ok so i finally fixed the rear derailleur on my old steel commuter, took me three evenings and one "
+    "very bent hanger. the trick nobody tells you: loosen the cable first, THEN play with the limit screws, "
+    "otherwise you chase your tail for an hour. also my neighbour Gary lent me his alignment tool which he "
+    "bought in 1994 at a shop that doesn't exist anymore. chain still skips on the 3rd cog under load but "
+    "thats probably the cassette being worn to bits. will report back after the sunday ride."
+)
+SYNTHETIC_TEXT = (
+    "Certainly! Here is an overview of the topic. In today's fast-paced world, maintaining a bicycle is "
+    "more important than ever. Moreover, regular maintenance not only extends the lifespan of your bike but "
+    "also enhances safety and performance. Furthermore, it is important to note that a well-adjusted "
+    "derailleur ensures smooth and efficient gear changes. In conclusion, by following these simple steps, "
+    "cyclists can enjoy a seamless riding experience. I hope this helps! Regenerate response"
+)
+
+
+def warc_record(headers: dict[str, str], block: bytes) -> bytes:
+    """One uncompressed WARC/1.1 record."""
+    head = "WARC/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    head += f"Content-Length: {len(block)}\r\n\r\n"
+    return head.encode() + block + b"\r\n\r\n"
+
+
+def http_response(html: str, content_type: str = "text/html; charset=utf-8", extra: str = "") -> bytes:
+    """An HTTP/1.1 200 response block."""
+    body = html.encode()
+    return f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n{extra}\r\n".encode() + body
+
+
+def response_record(uri: str, html: str, date: str = "2024-03-01T12:00:00Z", **kw) -> bytes:
+    """A WARC response record for ``uri`` holding ``html``."""
+    headers = {
+        "WARC-Type": "response",
+        "WARC-Target-URI": uri,
+        "WARC-Date": date,
+        "WARC-Record-ID": f"<urn:uuid:{abs(hash(uri)) % 10**12:012d}-0000-0000-0000-000000000000>",
+        "Content-Type": "application/http; msgtype=response",
+    }
+    return warc_record(headers, http_response(html, **kw))
+
+
+def page(text: str, head: str = "") -> str:
+    """A small HTML page with navigation chrome around an article holding ``text``."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in text.split(". "))
+    return (
+        f"<html><head><title>t</title>{head}</head><body><nav><a href='/'>Home</a> <a href='/x'>About</a></nav>"
+        f"<article>{paragraphs}</article><footer>(c) site</footer></body></html>"
+    )

@@ -1,0 +1,36 @@
+import numpy as np
+
+from synthsieve.detectors.decide import Thresholds, decide
+from synthsieve.detectors.gate import gate, word_counts
+
+T = Thresholds(synthetic=0.9, human=0.5, marker_p=0.99)
+
+
+def _decide(p, judged=None, disclosures=None, strong=None):
+    n = len(p)
+    judged = np.ones(n, bool) if judged is None else np.array(judged)
+    scores = {"ft": {"p": np.array(p, np.float32)}, "mk": {"strong": np.array(strong or [0] * n, np.float32)}}
+    reasons = [None if j else "not_scored:too_short" for j in judged]
+    return decide(scores, judged, reasons, disclosures or [[]] * n, T)
+
+
+def test_thresholds_split_three_ways():
+    d = _decide([0.1, 0.5, 0.7, 0.9, 0.95])
+    assert d.labels == ["human", "human", "uncertain", "synthetic", "synthetic"]
+    assert d.reasons[0] == ["ft:p=0.10", "p_synthetic=0.10<=0.50"]
+    assert d.reasons[2][-1] == "p_synthetic=0.70 between thresholds"
+
+
+def test_hard_evidence_lifts_p_and_decides_even_unjudged_texts():
+    d = _decide([0.2, 0.2, 0.2], judged=[True, False, False], disclosures=[["phrase:x"], [], []], strong=[0, 1, 0])
+    assert d.labels == ["synthetic", "synthetic", "uncertain"]
+    assert np.allclose(d.p_synthetic, [0.99, 0.99, 0.5])
+    assert d.reasons[0][0] == "disclosure:phrase:x"
+    assert "not_scored:too_short" in d.reasons[2]
+
+
+def test_gate_holds_back_short_texts():
+    n = word_counts(["one two three", " ".join(["w"] * 60)])
+    judged, reasons = gate(n, min_words=50)
+    assert n.tolist() == [3, 60] and judged.tolist() == [False, True]
+    assert reasons == ["not_scored:too_short", None]

@@ -1,0 +1,33 @@
+import numpy as np
+from synthsieve.provenance.language import detect_languages
+
+
+def test_detect_languages():
+    codes, confidences = detect_languages(
+        [
+            "The weather was lovely today, so we walked along the river and had lunch in the park.",
+            "Das Wetter war heute schön, deshalb sind wir am Fluss spazieren gegangen und haben im Park gegessen.",
+            "Il faisait beau aujourd'hui, alors nous avons marché le long de la rivière et déjeuné dans le parc.",
+            "Hoy hacía buen tiempo, así que caminamos junto al río y almorzamos en el parque con los niños.",
+            "",
+            " \n\t ",
+        ]
+    )
+    assert codes == ["en", "de", "fr", "es", "und", "und"]
+    assert confidences.dtype == np.float32
+    assert confidences.shape == (6,)
+    assert np.all(confidences[:4] > 0.5)
+    assert np.all(confidences[4:] == 0.0)
+
+
+def test_only_the_first_2000_characters_count():
+    text = "Der Hund läuft schnell über die grüne Wiese. " * 50  # > 2000 characters of German
+    codes, _ = detect_languages([text[:2000] + "The dog runs quickly over the green meadow. " * 500])
+    assert codes == ["de"]
+
+
+def test_empty_batch():
+    codes, confidences = detect_languages([])
+    assert codes == []
+    assert confidences.shape == (0,)
+    assert confidences.dtype == np.float32

@@ -46,5 +46,5 @@ class FastTextCharV1:
         if not texts:
             return {"p": np.zeros(0, dtype=np.float32)}
         labels, probs = self.model.predict([distort(text, self.llm_words) for text in texts], k=-1)
-        p = [prob[label.index(_SYNTHETIC)] for label, prob in zip(labels, probs)]
+        p = [prob[label.index(_SYNTHETIC)] for label, prob in zip(labels, probs, strict=True)]
         return {"p": np.clip(np.asarray(p, dtype=np.float32), 0.0, 1.0)}

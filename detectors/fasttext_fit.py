@@ -22,7 +22,7 @@ DEFAULTS: dict[str, int | float | str] = {
     "lr": 0.2,
     "loss": "softmax",
     "thread": 1,
-    "cutoff": 100_000,
+    "cutoff": 0,
     "dsub": 2,
 }
 
@@ -39,7 +39,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def fit(args: argparse.Namespace) -> Path:
-    """Trains on ``args.input``, quantizes (keeping the ``cutoff`` largest-norm rows) and saves ``args.output``."""
+    """Trains on ``args.input``, quantizes (``cutoff`` > 0 keeps only that many largest-norm rows), saves the model."""
     import fasttext
 
     params = {name: getattr(args, name) for name in DEFAULTS if name not in ("cutoff", "dsub")}

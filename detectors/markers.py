@@ -9,47 +9,60 @@ import numpy as np
 
 from synthsieve.detectors.registry import register
 
-#: Hard evidence: artefacts of a chat interface or an unfilled template. Code -> pattern. A text that says it
-#: was written by an AI is provenance (``synthsieve.provenance.disclosure``), not a marker.
+#: Hard evidence: artefacts of a chat interface or an unfilled template. A text that says it was written by an AI
+#: is provenance (``synthsieve.provenance.disclosure``), not a marker. Code -> (literal anchors, pattern); patterns
+#: run on the lowercased text, and only when one of their anchors occurs in it (a substring test is ~50x cheaper).
 STRONG = {
-    "regenerate_response": r"\bregenerate response\b",
-    "template_placeholder": r"\[(?:your name|insert [^\]]{1,40}|company name|recipient'?s? name)\]",
-    "cannot_fulfill": r"\bi(?:'m| am) (?:sorry|unable),? but i (?:can(?:not|'t)|am unable to) (?:fulfill|assist|help with) (?:this|that|your) request\b",
+    "regenerate_response": (("regenerate response",), r"\bregenerate response\b"),
+    "template_placeholder": (("[",), r"\[(?:your name|insert [^\]]{1,40}|company name|recipient'?s? name)\]"),
+    "cannot_fulfill": (
+        ("request",),
+        r"\bi(?:'m| am) (?:sorry|unable),? but i (?:can(?:not|'t)|am unable to) "
+        r"(?:fulfill|assist|help with) (?:this|that|your) request\b",
+    ),
 }
 #: Soft evidence: typical of assistants, but people write them too; reported, weighed by the stacker.
 SOFT = {
-    "certainly_here_is": r"^\W*(?:certainly|sure|absolutely|of course)[!,.]\s+here(?:'s| is| are)\b",
-    "hope_this_helps": r"\bi hope (?:this|that) helps\b",
-    "feel_free_to_ask": r"\bfeel free to (?:ask|reach out)\b.{0,40}\b(?:questions|further)\b",
-    "it_is_important_to_note": r"\bit(?:'s| is) (?:important|worth|crucial) to (?:note|remember|consider)\b",
-    "in_conclusion": r"(?:^|\n)\s*in (?:conclusion|summary),",
+    "certainly_here_is": (("here",), r"^\W*(?:certainly|sure|absolutely|of course)[!,.]\s+here(?:'s| is| are)\b"),
+    "hope_this_helps": (("hope th",), r"\bi hope (?:this|that) helps\b"),
+    "feel_free_to_ask": (("feel free",), r"\bfeel free to (?:ask|reach out)\b.{0,40}\b(?:questions|further)\b"),
+    "it_is_important_to_note": (
+        ("to note", "to remember", "to consider"),
+        r"\bit(?:'s| is) (?:important|worth|crucial) to (?:note|remember|consider)\b",
+    ),
+    "in_conclusion": (("in conclusion", "in summary"), r"(?:^|\n)\s*in (?:conclusion|summary),"),
 }
 
 
-def _compile(patterns: dict[str, str]) -> re.Pattern:
-    return re.compile("|".join(f"(?P<{code}>{p})" for code, p in patterns.items()), re.IGNORECASE | re.MULTILINE)
+def _compile(families: dict[str, tuple[tuple[str, ...], str]]) -> list[tuple[str, tuple[str, ...], re.Pattern]]:
+    return [(code, anchors, re.compile(p, re.MULTILINE)) for code, (anchors, p) in families.items()]
 
 
 _STRONG, _SOFT = _compile(STRONG), _compile(SOFT)
 
 
-def find_markers(text: str, pattern: re.Pattern) -> list[str]:
-    """Sorted codes of the marker families found in ``text``."""
-    return sorted({m.lastgroup for m in pattern.finditer(text)})
+def find_markers(lowered: str, families: list[tuple[str, tuple[str, ...], re.Pattern]]) -> list[str]:
+    """Codes (in table order) of the marker families found in an already lowercased text."""
+    return [
+        code
+        for code, anchors, pattern in families
+        if any(a in lowered for a in anchors) and pattern.search(lowered) is not None
+    ]
 
 
 @register("markers_v1")
 class MarkersV1:
-    """Counts strong and soft assistant markers; strong ones are hard evidence with a reason each."""
+    """Counts strong and soft assistant markers; each one found is a reason."""
 
     name = "markers_v1"
     version = "1"
     outputs = ("strong", "soft")
 
     def score(self, texts: Sequence[str]) -> dict[str, np.ndarray | list[list[str]]]:
-        """Returns ``strong``/``soft`` counts per text and ``reasons`` (``marker:<code>`` per strong family)."""
-        strong = [find_markers(t, _STRONG) for t in texts]
-        soft = [find_markers(t, _SOFT) for t in texts]
+        """Returns ``strong``/``soft`` counts per text and ``reasons`` (``marker:<code>``, ``soft_marker:<code>``)."""
+        lowered = [t.lower() for t in texts]
+        strong = [find_markers(t, _STRONG) for t in lowered]
+        soft = [find_markers(t, _SOFT) for t in lowered]
         return {
             "strong": np.array([len(s) for s in strong], dtype=np.float32),
             "soft": np.array([len(s) for s in soft], dtype=np.float32),

@@ -75,9 +75,11 @@ LLM_WORDS = frozenset(_LLM_FAVOURED.split())
 
 # Typographic quotes fold into ASCII ones; dashes, ellipses and Spanish marks become tokens of their own.
 _UNICODE_MARKS = "—–…¿¡"
-_UNICODE_PUNCT = [(old.encode(), new.encode()) for old, new in [("’", "'"), ("‘", "'"), ("\xa0", " ")]] + [
-    (c.encode(), b' " ') for c in "“”„«»"
-] + [(c.encode(), f" {c} ".encode()) for c in _UNICODE_MARKS]
+_UNICODE_PUNCT = (
+    [(old.encode(), new.encode()) for old, new in [("’", "'"), ("‘", "'"), ("\xa0", " ")]]
+    + [(c.encode(), b' " ') for c in "“”„«»"]
+    + [(c.encode(), f" {c} ".encode()) for c in _UNICODE_MARKS]
+)
 _ASCII_PUNCT = [(c.encode(), f" {c} ".encode()) for c in ',.;:!?()"']
 _ASCII = bytes(range(0x80))
 # Shapes: letters -> x/X, digits -> #, one x per non-ASCII character (UTF-8 continuation bytes are deleted).

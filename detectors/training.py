@@ -1,8 +1,8 @@
 """Training and leave-one-dataset-out (LODO) evaluation of the fastText style detector.
 
-``python -m synthsieve.detectors.training train --out detectors/models/fasttext_char_v1.ftz`` trains the packaged
-model on all labeled data; ``python -m synthsieve.detectors.training lodo`` prints its LODO table. Both take
-``--params '{"wordNgrams": 4}'`` to override ``DEFAULT_PARAMS``.
+``synthsieve train --data dev.jsonl.gz --out detectors/models`` trains the packaged model on all labeled data
+(``train_all``); ``python -m synthsieve.detectors.training --params '{"wordNgrams": 4}'`` prints the LODO table of
+``DEFAULT_PARAMS`` with overrides.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ import numpy as np
 
 from synthsieve import __version__
 from synthsieve.detectors import fasttext_fit
+from synthsieve.detectors.fasttext_char import FastTextCharV1
 from synthsieve.detectors.metrics import auroc, expected_calibration_error, tpr_at_fpr
 from synthsieve.detectors.textdistort import MAX_CHARS, distort
 
 DATA_PATH = Path(__file__).resolve().parents[2] / "shared/data/labeled/dev.jsonl.gz"
 # Featurization and data choices; every other key is a fastText hyperparameter (see fasttext_fit.DEFAULTS).
-DEFAULT_PARAMS: dict = {"llm_words": True, "mixed": "drop", **fasttext_fit.DEFAULTS}
+DEFAULT_PARAMS: dict = {"llm_words": True, "mixed": "synthetic", **fasttext_fit.DEFAULTS}
 # A data set without human texts is tested against the humans of a similar set, held out along with it.
 HUMAN_PARTNERS = {"argugpt": "outfox"}
 
@@ -52,14 +53,14 @@ def write_training_file(rows: list[dict], path: Path, params: dict, seed: int) -
     """Writes distorted, shuffled ``__label__`` lines for fastText.
 
     Returns:
-        Row counts used, by dataset and training label.
+        Row counts used, by dataset and source label (``mixed`` rows appear only when trained as synthetic).
     """
     counts: dict[str, Counter] = {}
     lines = []
     for row in rows:
         target = _target(row, params["mixed"])
         if target is not None:
-            counts.setdefault(row["dataset"], Counter())[target] += 1
+            counts.setdefault(row["dataset"], Counter())[row["label"]] += 1
             lines.append(f"__label__{target} {distort(row['text'], params['llm_words'])}\n")
     # fastText decays its learning rate along the file: an unshuffled file would learn the last data set best.
     random.Random(seed).shuffle(lines)
@@ -97,7 +98,8 @@ def train_fasttext(rows: list[dict], out_path: Path, params: dict, seed: int) ->
         _fit(train_file, out_path, params, seed)
     sidecar = {
         "name": out_path.stem,
-        "version": __version__,
+        "version": FastTextCharV1.version,
+        "synthsieve": __version__,
         "params": params,
         "seed": seed,
         "featurization": f"textdistort.distort, first {MAX_CHARS} characters",
@@ -122,8 +124,6 @@ def _scores(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
 
 def evaluate(model_path: Path, rows: list[dict]) -> dict:
     """Scores ``rows`` with a trained model: human vs. synthetic, and human vs. mixed where there are mixed rows."""
-    from synthsieve.detectors.fasttext_char import FastTextCharV1
-
     p = FastTextCharV1(str(model_path)).score([row["text"] for row in rows])["p"]
     labels = np.array([row["label"] for row in rows])
     human, synthetic, mixed = (labels == name for name in ("human", "synthetic", "mixed"))
@@ -172,20 +172,20 @@ def markdown_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def train_all(data: Path, out_dir: Path, seed: int) -> list[Path]:
+    """Trains every packaged model (``fasttext_char_v1``) on the labeled ``data`` into ``out_dir``."""
+    return [train_fasttext(load_labeled(data), out_dir / f"{FastTextCharV1.name}.ftz", DEFAULT_PARAMS, seed)]
+
+
 def main(argv: list[str] | None = None) -> None:
-    """CLI: ``train`` writes a model and its sidecar; ``lodo`` prints (and optionally saves) the LODO table."""
-    parser = argparse.ArgumentParser(description="Train or evaluate the fasttext_char detector.")
-    parser.add_argument("command", choices=["train", "lodo"])
+    """CLI: prints (and optionally saves) the LODO table of ``DEFAULT_PARAMS`` updated by ``--params``."""
+    parser = argparse.ArgumentParser(description="Leave-one-dataset-out evaluation of the fasttext_char detector.")
     parser.add_argument("--data", type=Path, default=DATA_PATH, help="labeled .jsonl.gz")
     parser.add_argument("--params", type=json.loads, default={}, help="JSON overrides of DEFAULT_PARAMS")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, help="train: the .ftz to write; lodo: a JSON file for the results")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--out", type=Path, help="a JSON file for the per-fold results")
     args = parser.parse_args(argv)
-    rows = load_labeled(args.data)
-    if args.command == "train":
-        print(train_fasttext(rows, args.out, args.params, args.seed))
-        return
-    results = lodo(rows, args.params, args.seed)
+    results = lodo(load_labeled(args.data), args.params, args.seed)
     print(f"params: {json.dumps({**DEFAULT_PARAMS, **args.params})}\n{markdown_table(results)}")
     if args.out:
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

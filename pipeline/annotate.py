@@ -22,12 +22,14 @@ from synthsieve.readers.html import html_to_text
 from synthsieve.readers.records import dead_letter
 from synthsieve.schemas.records import document_schema, score_column
 
+
 @dataclass
 class Annotated:
     """One batch's result: labelled documents (row dicts with ``label``) and dead letters."""
 
     documents: list[dict[str, Any]] = field(default_factory=list)
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
+
 
 class Annotator:
     """Extracts, tags provenance, scores and decides, a batch at a time. Build once per worker: loads models."""
@@ -127,9 +129,12 @@ class Annotator:
                 for out in det.outputs:
                     doc[score_column(det.name, out)] = float(scores[det.name][out][i])
 
+
 def _dead_letter_factory(raw: dict[str, Any]):
     def letter(stage: str, reason: str, message: str) -> dict[str, Any]:
         preview = raw["text"] if raw["text"] is not None else raw["html"]
-        return dead_letter(raw["source_uri"], raw["source_offset"], raw["source_format"], stage, reason, message, preview)
+        return dead_letter(
+            raw["source_uri"], raw["source_offset"], raw["source_format"], stage, reason, message, preview
+        )
 
     return letter

@@ -1,1 +1,1 @@
-"""provenance"""
+"""Document provenance: registered domains, dates and LLM era, HTML metadata, AI disclosures, language (no Beam)."""

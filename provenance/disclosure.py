@@ -71,7 +71,7 @@ _PHRASE_FAMILIES = {
     "knowledge_cutoff": r"my (?:knowledge|training(?: data)?) cut-?off",
     "as_of_last_update": r"as of my last (?:knowledge |training )?update",
 }
-# Case-sensitive on lowercased text: twice as fast as re.IGNORECASE.
+# Matches lowercased text: case-sensitive matching is twice as fast as re.IGNORECASE.
 SELF_DISCLOSURE = re.compile(
     "|".join(rf"(?P<{name}>\b(?:{_phrase(pattern)}))" for name, pattern in _PHRASE_FAMILIES.items())
 )
@@ -114,7 +114,8 @@ def _anchor_windows(lowered: str) -> list[tuple[int, int]]:
     for position, length in sorted(_find_all(lowered, _ANCHORS)):
         start, end = max(position - _REACH, 0), position + length + _REACH
         if windows and start <= windows[-1][1]:
-            start = windows.pop()[0]
+            previous_start, previous_end = windows.pop()
+            start, end = previous_start, max(end, previous_end)
         windows.append((start, end))
     return windows
 

@@ -10,9 +10,9 @@ import tldextract
 @functools.cache
 def _extractor() -> tldextract.TLDExtract:
     # No suffix-list URLs and no cache dir: tldextract uses the snapshot shipped in its wheel and never touches the
-    # network or disk. The PSL private section (github.io, blogspot.com, ...) is off by default, so user sites on
-    # shared hosts collapse into the host's domain (foo.github.io -> github.io).
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    # network or disk. The PSL private section is on: each user site on a shared host (foo.github.io,
+    # bar.blogspot.com) is its own source, for per-source calibration and for counting domains in a content farm.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def registered_domain(url: str | None) -> str | None:
@@ -30,9 +30,4 @@ def registered_domain(url: str | None) -> str | None:
     parts = _extractor()(url)
     if parts.ipv4 or parts.ipv6:
         return (parts.ipv4 or parts.ipv6).lower()
-    # tldextract >= 5.3 renamed ``registered_domain`` (now deprecated) to ``top_domain_under_public_suffix``.
-    if hasattr(parts, "top_domain_under_public_suffix"):
-        domain = parts.top_domain_under_public_suffix
-    else:
-        domain = parts.registered_domain
-    return domain.lower() or None
+    return parts.top_domain_under_public_suffix.lower() or None

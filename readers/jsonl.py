@@ -23,7 +23,10 @@ def read_jsonl(stream: IO[bytes], source_uri: str, max_bytes: int) -> Iterator[t
             if line.strip():
                 yield _parse_line(line, source_uri, line_no, max_bytes)
     except (EOFError, OSError, ValueError) as exc:  # gzip/zstd raise these on a cut or corrupt stream
-        yield "dead", dead_letter(source_uri, line_no + 1, FORMAT, "read", "truncated_file", f"{type(exc).__name__}: {exc}")
+        yield (
+            "dead",
+            dead_letter(source_uri, line_no + 1, FORMAT, "read", "truncated_file", f"{type(exc).__name__}: {exc}"),
+        )
 
 
 def _parse_line(line: bytes, source_uri: str, line_no: int, max_bytes: int) -> tuple[str, dict[str, Any]]:

@@ -12,7 +12,9 @@ from synthsieve.readers.records import dead_letter, from_mapping
 FORMAT = "parquet"
 
 
-def read_parquet(stream: IO[bytes], source_uri: str, max_bytes: int, batch_size: int = 1024) -> Iterator[tuple[str, dict[str, Any]]]:
+def read_parquet(
+    stream: IO[bytes], source_uri: str, max_bytes: int, batch_size: int = 1024
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yields ``("doc", raw_document)`` or ``("dead", dead_letter)`` per row; the offset is the 0-based row index.
 
     A file without a ``text`` column yields one dead letter per row (``missing_text``), so every row stays counted.

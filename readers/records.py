@@ -79,7 +79,9 @@ def _metadata(obj: dict[str, Any]) -> dict[str, str] | None:
     nested = extra.pop("metadata", None)
     if isinstance(nested, dict):
         extra = {**nested, **extra}
-    out = {str(k): v if isinstance(v, str) else json.dumps(v, default=str, ensure_ascii=False) for k, v in extra.items()}
+    out = {
+        str(k): v if isinstance(v, str) else json.dumps(v, default=str, ensure_ascii=False) for k, v in extra.items()
+    }
     return out or None
 
 

@@ -30,7 +30,7 @@ def _record(record: Any, source_uri: str, max_bytes: int) -> tuple[str, dict[str
     content_type = http.get("Content-Type") if http is not None else None
     if http is None:
         return "dead", dead_letter(source_uri, offset, FORMAT, "read", "no_http_headers", f"record for {uri}")
-    if not content_type or not content_type.split(";")[0].strip().lower() in HTML_TYPES:
+    if not content_type or content_type.split(";")[0].strip().lower() not in HTML_TYPES:
         return "dead", dead_letter(
             source_uri, offset, FORMAT, "read", "unsupported_content_type", f"{content_type!r} at {uri}"
         )

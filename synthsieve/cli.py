@@ -25,7 +25,9 @@ _CONFIG_FLAGS = {
 def _config_options(command):
     """Flags shared by ``run`` and ``score`` that override the YAML config."""
     options = [
-        click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="YAML config file."),
+        click.option(
+            "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="YAML config file."
+        ),
         click.option("--format", type=click.Choice(INPUT_FORMATS), default=None, help="Input format (default: auto)."),
         click.option("--batch-size", type=int, default=None, help="Documents per scoring batch."),
         click.option("--detectors", default=None, help="Comma-separated versioned detector names."),
@@ -87,9 +89,13 @@ def run(ctx: click.Context, inputs: tuple[str, ...], output: str, config_path: s
 
 def _summary(manifest: dict[str, Any]) -> str:
     read = manifest["documents_read"] or 1
-    rows = [(label, n) for label, n in manifest["labels"].items()] + [("dead_letter", manifest["dead_letter"]["total"])]
-    lines = [f"synthsieve {manifest['pipeline_version']}: {manifest['documents_read']} documents read from "
-             f"{len(manifest['inputs'])} file(s) in {manifest['seconds']:.1f} s"]
+    rows = [(label, n) for label, n in manifest["labels"].items()] + [
+        ("dead_letter", manifest["dead_letter"]["total"])
+    ]
+    lines = [
+        f"synthsieve {manifest['pipeline_version']}: {manifest['documents_read']} documents read from "
+        f"{len(manifest['inputs'])} file(s) in {manifest['seconds']:.1f} s"
+    ]
     lines += [f"  {name:<12}{n:>10}  {100 * n / read:5.1f}%" for name, n in rows]
     for reason, n in manifest["dead_letter"]["by_reason"].items():
         lines.append(f"    {reason:<24}{n:>6}")

@@ -10,5 +10,9 @@ def test_strong_and_soft_markers_fire_with_reasons():
     scores = MarkersV1().score(texts)
     assert scores["strong"].tolist() == [1.0, 1.0, 0.0]
     assert scores["soft"].tolist() == [2.0, 0.0, 0.0]
-    assert scores["reasons"][0] == ["marker:template_placeholder", "soft_marker:certainly_here_is", "soft_marker:hope_this_helps"]
+    assert scores["reasons"][0] == [
+        "marker:template_placeholder",
+        "soft_marker:certainly_here_is",
+        "soft_marker:hope_this_helps",
+    ]
     assert scores["reasons"][2] == []

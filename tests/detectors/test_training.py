@@ -1,3 +1,4 @@
+import gzip
 import json
 import random
 from pathlib import Path
@@ -50,7 +51,8 @@ def test_sidecar_records_recipe(tmp_path):
     assert meta["params"]["dim"] == 8 and meta["params"]["mixed"] == "synthetic"
     n_mixed = sum(row["label"] == "mixed" for row in rows)
     assert sum(meta["training_data"]["rows"]["l2r"].values()) == sum(row["dataset"] == "l2r" for row in rows)
-    assert "human" not in meta["training_data"]["rows"]["argugpt"] and n_mixed > 0
+    assert "human" not in meta["training_data"]["rows"]["argugpt"]
+    assert meta["training_data"]["rows"]["l2r"]["mixed"] == n_mixed > 0
     assert len(meta["training_data"]["sha256_of_training_file"]) == 64
 
 
@@ -101,3 +103,12 @@ def test_load_labeled_reads_all_rows():
     assert len(rows) == 21_886
     assert {row["label"] for row in rows} == {"human", "synthetic", "mixed"}
     assert {"id", "text", "dataset", "group", "split"} <= set(rows[0])
+
+
+def test_train_all_writes_the_packaged_model_name(tmp_path):
+    data = tmp_path / "labeled.jsonl.gz"
+    with gzip.open(data, "wt", encoding="utf-8") as f:
+        f.writelines(json.dumps(row) + "\n" for row in _rows())
+    (model,) = training.train_all(data, tmp_path / "models", seed=13)
+    assert model == tmp_path / "models" / "fasttext_char_v1.ftz"
+    assert json.loads(model.with_suffix(".json").read_text())["params"] == training.DEFAULT_PARAMS

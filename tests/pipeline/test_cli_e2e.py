@@ -9,12 +9,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from builders import HUMAN_TEXT, SAMPLE, SYNTHETIC_TEXT, page, response_record
 from click.testing import CliRunner
 
 from synthsieve.cli import main
-from synthsieve.pipeline.annotate import Annotator
 from synthsieve.config import load_config
+from synthsieve.pipeline.annotate import Annotator
+
+from builders import HUMAN_TEXT, SAMPLE, SYNTHETIC_TEXT, page, response_record
 
 IN_MEMORY = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
 
@@ -77,7 +78,8 @@ def test_output_schema_is_the_schema_module(corpus, tmp_path):
 def test_rerun_replaces_the_output_and_gives_identical_decisions(corpus, tmp_path):
     out = tmp_path / "out"
     _run([*corpus, "--output", str(out), *IN_MEMORY])
-    query = f"select id, p_synthetic, label from read_parquet('{out}/label=*/*.parquet', hive_partitioning=true) order by id"
+    parquet = f"read_parquet('{out}/label=*/*.parquet', hive_partitioning=true)"
+    query = f"select id, p_synthetic, label from {parquet} order by id"
     first = duckdb.sql(query).fetchall()
     _run([corpus[0], "--output", str(out), "--direct_num_workers=2", "--direct_running_mode=multi_processing"])
     only_jsonl = duckdb.sql(query).fetchall()
@@ -99,7 +101,11 @@ def test_bad_flag_value_is_a_usage_error(corpus, tmp_path):
 def test_score_reads_stdin_and_writes_scored_jsonl():
     lines = [json.dumps({"id": "a", "text": SYNTHETIC_TEXT}), "{not json", json.dumps({"id": "b", "text": HUMAN_TEXT})]
     proc = subprocess.run(
-        [sys.executable, "-m", "synthsieve", "score"], input="\n".join(lines), capture_output=True, text=True, check=True
+        [sys.executable, "-m", "synthsieve", "score"],
+        input="\n".join(lines),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     docs = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [d["id"] for d in docs] == ["a", "b"] and docs[0]["label"] == "synthetic"

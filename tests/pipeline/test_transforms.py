@@ -1,10 +1,11 @@
 import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
-from builders import HUMAN_TEXT, SYNTHETIC_TEXT
 
 from synthsieve.config import load_config
 from synthsieve.pipeline.transforms import DEAD_LETTER, FILE_STATS, AnnotateFn, ReadFileFn
+
+from builders import HUMAN_TEXT, SYNTHETIC_TEXT
 
 CONFIG = load_config(None, {"reader.batch_size": 2, "detectors.enabled": "markers_v1"})
 
@@ -13,8 +14,10 @@ def test_read_batches_documents_and_dead_letters_bad_lines(write_jsonl, tmp_path
     path = str(write_jsonl([{"text": "a"}, "{broken", {"text": "b"}, {"text": "c"}], "d.jsonl.gz"))
     missing = str(tmp_path / "missing.jsonl")
     with TestPipeline() as p:
-        read = p | beam.Create([path, missing]) | beam.ParDo(ReadFileFn(CONFIG)).with_outputs(
-            DEAD_LETTER, FILE_STATS, main="batches"
+        read = (
+            p
+            | beam.Create([path, missing])
+            | beam.ParDo(ReadFileFn(CONFIG)).with_outputs(DEAD_LETTER, FILE_STATS, main="batches")
         )
         sizes = read.batches | beam.Map(len)
         reasons = read[DEAD_LETTER] | beam.Map(lambda d: (d["source_uri"] == path, d["reason"]))
@@ -35,10 +38,14 @@ def _raw(text, offset):
 def test_annotate_emits_one_table_per_label_and_dead_letters_empty_text():
     batch = [_raw(HUMAN_TEXT, 1), _raw(SYNTHETIC_TEXT, 2), _raw("   ", 3)]
     with TestPipeline() as p:
-        out = p | beam.Create([batch]) | beam.ParDo(AnnotateFn(CONFIG)).with_outputs(
-            DEAD_LETTER, "human", "synthetic", "uncertain"
+        out = (
+            p
+            | beam.Create([batch])
+            | beam.ParDo(AnnotateFn(CONFIG)).with_outputs(DEAD_LETTER, "human", "synthetic", "uncertain")
         )
-        synthetic = out.synthetic | beam.FlatMap(lambda t: zip(t.column("source_offset").to_pylist(), t.column("era").to_pylist()))
+        synthetic = out.synthetic | beam.FlatMap(
+            lambda t: zip(t.column("source_offset").to_pylist(), t.column("era").to_pylist())
+        )
         assert_that(synthetic, equal_to([(2, "pre_llm")]), label="synthetic")
         assert_that(out.uncertain | beam.Map(lambda t: t.num_rows), equal_to([1]), label="uncertain")
         assert_that(out[DEAD_LETTER] | beam.Map(lambda d: d["reason"]), equal_to(["empty_text"]), label="dead")

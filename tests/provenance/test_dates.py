@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
+
 from synthsieve.provenance.dates import LLM_ERA_START, best_date, era, parse_date
 
 

@@ -1,4 +1,5 @@
 import pytest
+
 from synthsieve.provenance.disclosure import (
     AI_GENERATORS,
     SELF_DISCLOSURE,

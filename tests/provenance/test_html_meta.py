@@ -3,6 +3,7 @@ import dataclasses
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from synthsieve.provenance.html_meta import HtmlMeta, parse_html_meta
 
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"

@@ -1,5 +1,6 @@
 import numpy as np
-from synthsieve.provenance.language import detect_languages
+
+from synthsieve.provenance.language import _PREFIX_CHARS, detect_languages
 
 
 def test_detect_languages():
@@ -20,9 +21,9 @@ def test_detect_languages():
     assert np.all(confidences[4:] == 0.0)
 
 
-def test_only_the_first_2000_characters_count():
-    text = "Der Hund läuft schnell über die grüne Wiese. " * 50  # > 2000 characters of German
-    codes, _ = detect_languages([text[:2000] + "The dog runs quickly over the green meadow. " * 500])
+def test_only_the_prefix_counts():
+    german = ("Der Hund läuft schnell über die grüne Wiese. " * 50)[:_PREFIX_CHARS]
+    codes, _ = detect_languages([german + "The dog runs quickly over the green meadow. " * 500])
     assert codes == ["de"]
 
 
@@ -31,3 +32,9 @@ def test_empty_batch():
     assert codes == []
     assert confidences.shape == (0,)
     assert confidences.dtype == np.float32
+
+
+def test_non_linguistic_and_tiny_texts():
+    codes, confidences = detect_languages(["12345 67890 +-*/", "Hola"])
+    assert codes[0] == "zxx"
+    assert confidences[1] < 0.1  # too short to carry features: a near-uniform guess

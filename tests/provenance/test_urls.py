@@ -1,5 +1,8 @@
+import socket
+
 import pytest
-from synthsieve.provenance.urls import registered_domain
+
+from synthsieve.provenance.urls import _extractor, registered_domain
 
 
 @pytest.mark.parametrize(
@@ -13,8 +16,8 @@ from synthsieve.provenance.urls import registered_domain
         ("  https://www.example.com/  ", "example.com"),
         ("http://www.example.com./", "example.com"),
         # The PSL private section is off by default: user sites on shared hosts map to the host's domain.
-        ("https://foo.github.io/blog", "github.io"),
-        ("https://foo.blogspot.com/2020/01/post.html", "blogspot.com"),
+        ("https://foo.github.io/blog", "foo.github.io"),
+        ("https://foo.blogspot.com/2020/01/post.html", "foo.blogspot.com"),
     ],
 )
 def test_registered_domain(url, expected):
@@ -34,3 +37,17 @@ def test_ip_hosts_return_the_ip(url, expected):
 )
 def test_no_registered_domain(url):
     assert registered_domain(url) is None
+
+
+def test_uses_the_bundled_suffix_list_offline(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("tldextract tried to reach the network")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setenv("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "https://example.invalid/psl.dat")
+    _extractor.cache_clear()
+    try:
+        assert registered_domain("https://www.example.co.uk/") == "example.co.uk"
+    finally:
+        _extractor.cache_clear()

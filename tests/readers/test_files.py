@@ -5,8 +5,14 @@ from synthsieve.readers.files import UnsupportedFormat, detect_format
 
 @pytest.mark.parametrize(
     "path, fmt",
-    [("a.jsonl", "jsonl"), ("a.jsonl.gz", "jsonl"), ("a.json.zst", "jsonl"), ("gs://b/x.parquet", "parquet"),
-     ("CC-MAIN-1.warc.gz", "warc"), ("x.warc", "warc")],
+    [
+        ("a.jsonl", "jsonl"),
+        ("a.jsonl.gz", "jsonl"),
+        ("a.json.zst", "jsonl"),
+        ("gs://b/x.parquet", "parquet"),
+        ("CC-MAIN-1.warc.gz", "warc"),
+        ("x.warc", "warc"),
+    ],
 )
 def test_format_by_extension(path, fmt):
     assert detect_format(path) == fmt

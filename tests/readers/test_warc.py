@@ -1,13 +1,17 @@
-from builders import HUMAN_TEXT, page, response_record, warc_record
-
 from synthsieve.readers.files import read_file
+
+from builders import HUMAN_TEXT, page, response_record, warc_record
 
 
 def test_response_records_become_documents_and_others_are_skipped(write_warc):
     path = write_warc(
         [
             warc_record({"WARC-Type": "warcinfo", "Content-Type": "application/warc-fields"}, b"software: test\r\n"),
-            response_record("https://www.example.co.uk/a", page(HUMAN_TEXT), extra="Last-Modified: Tue, 15 Nov 2021 08:12:31 GMT\r\n"),
+            response_record(
+                "https://www.example.co.uk/a",
+                page(HUMAN_TEXT),
+                extra="Last-Modified: Tue, 15 Nov 2021 08:12:31 GMT\r\n",
+            ),
             response_record("https://example.org/logo.png", "\x89PNG", content_type="image/png"),
             warc_record({"WARC-Type": "revisit", "WARC-Target-URI": "https://example.org/"}, b""),
         ]

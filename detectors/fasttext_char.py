@@ -43,7 +43,7 @@ class FastTextCharV1:
         Returns:
             ``{"p": float32 array}``: P(synthetic) per text, in [0, 1].
         """
-        if not texts:
+        if len(texts) == 0:
             return {"p": np.zeros(0, dtype=np.float32)}
         labels, probs = self.model.predict([distort(text, self.llm_words) for text in texts], k=-1)
         p = [prob[label.index(_SYNTHETIC)] for label, prob in zip(labels, probs, strict=True)]

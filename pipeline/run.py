@@ -46,7 +46,8 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
         if not any(a.startswith("--direct_num_workers") for a in args):
             args += [f"--direct_num_workers={os.cpu_count() or 1}"]
     if not any(a.startswith("--default_sdk_harness_log_level") for a in args):
-        args += [f"--default_sdk_harness_log_level={logging.getLevelName(logging.getLogger().level)}"]
+        level = logging.getLogger().getEffectiveLevel()
+        args += [f"--default_sdk_harness_log_level={logging.getLevelName(max(level, logging.WARNING))}"]
     return PipelineOptions(args)
 
 

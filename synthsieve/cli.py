@@ -50,12 +50,14 @@ def _load(config_path: str | None, flags: dict[str, Any]):
 
 @click.group()
 @click.version_option(package_name="synthsieve")
-@click.option("--quiet", is_flag=True, help="Only warnings and errors from Beam.")
-def main(quiet: bool) -> None:
+@click.option("--quiet", is_flag=True, help="Only errors from Beam.")
+@click.option("--verbose", is_flag=True, help="Beam's own progress logs too.")
+def main(quiet: bool, verbose: bool) -> None:
     """synthsieve: tag provenance, detect machine-written text, split a corpus into human/synthetic/uncertain."""
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("apache_beam", "root"):
-        logging.getLogger(noisy).setLevel(logging.WARNING if not quiet else logging.ERROR)
+    beam_level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=beam_level, format="%(levelname)s %(name)s: %(message)s")
+    # Worker start-up warnings that say nothing about the job, forwarded by the local job service.
+    logging.getLogger("apache_beam.runners.portability.local_job_service").setLevel(max(beam_level, logging.ERROR))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -20,6 +20,16 @@ class Thresholds:
 
 
 @dataclass
+class Evidence:
+    """A batch's combined evidence, aligned with its texts: what a decision needs besides thresholds."""
+
+    p_synthetic: np.ndarray
+    judged: np.ndarray
+    hard: np.ndarray
+    reasons: list[list[str]]
+
+
+@dataclass
 class Decisions:
     """One batch's decisions, aligned with its texts."""
 
@@ -28,14 +38,14 @@ class Decisions:
     reasons: list[list[str]]
 
 
-def decide(
+def combine(
     scores: Mapping[str, Mapping[str, np.ndarray]],
     judged: np.ndarray,
     gate_reasons: Sequence[str | None],
     disclosures: Sequence[Sequence[str]],
-    thresholds: Thresholds,
-) -> Decisions:
-    """Combines detector scores into ``p_synthetic`` and a three-way label.
+    marker_p: float,
+) -> Evidence:
+    """Combines detector scores and hard evidence into ``p_synthetic``.
 
     Args:
         scores: detector name -> its named score arrays (``p`` is a probability of synthetic, ``strong`` a count
@@ -43,7 +53,7 @@ def decide(
         judged: bool mask of texts the text detectors may judge (the gate passed them).
         gate_reasons: ``not_scored:<why>`` for texts the gate held back, else None.
         disclosures: per text, the provenance's AI-disclosure markers (hard evidence).
-        thresholds: the configured thresholds.
+        marker_p: the floor hard evidence lifts ``p_synthetic`` to.
     """
     n = len(judged)
     probs = [s["p"] for s in scores.values() if "p" in s]
@@ -53,32 +63,61 @@ def decide(
     p = np.mean(probs, axis=0).astype(np.float32) if probs else np.full(n, NOT_JUDGED_P, np.float32)
     p = np.where(judged, p, np.float32(NOT_JUDGED_P))
     strong = sum((s["strong"] for s in scores.values() if "strong" in s), np.zeros(n, np.float32))
-    hard = (strong > 0) | np.array([bool(d) for d in disclosures])
-    p = np.where(hard, np.maximum(p, thresholds.marker_p), p).astype(np.float32)
-    labels = np.where(p >= thresholds.synthetic, "synthetic", np.where(p <= thresholds.human, "human", "uncertain"))
-    labels = np.where(~judged & ~hard, "uncertain", labels)
-    reasons = _reasons(scores, judged, gate_reasons, disclosures, labels, p, thresholds)
+    hard = (strong > 0) | np.array([bool(d) for d in disclosures], dtype=bool)
+    p = np.where(hard, np.maximum(p, marker_p), p).astype(np.float32)
+    return Evidence(p, judged, hard, _evidence_reasons(scores, judged, gate_reasons, disclosures))
+
+
+def label(evidence: Evidence, synthetic: np.ndarray | float, human: np.ndarray | float) -> Decisions:
+    """Three-way labels from combined evidence and (per-document or global) thresholds.
+
+    Hard evidence is synthetic whatever the thresholds; texts the gate held back are uncertain otherwise.
+    """
+    p, n = evidence.p_synthetic, len(evidence.p_synthetic)
+    # float32 like p: a float64 0.9 is above float32(0.9), which would turn p == threshold into "below".
+    syn_t = np.broadcast_to(np.asarray(synthetic, np.float32), n)
+    hum_t = np.broadcast_to(np.asarray(human, np.float32), n)
+    labels = np.where(p >= syn_t, "synthetic", np.where(p <= hum_t, "human", "uncertain"))
+    labels = np.where(evidence.hard, "synthetic", np.where(evidence.judged, labels, "uncertain"))
+    reasons = [
+        [*why, _threshold_reason(lab, p[i], syn_t[i], hum_t[i], evidence.hard[i])]
+        for i, (lab, why) in enumerate(zip(labels, evidence.reasons))
+    ]
     return Decisions(p_synthetic=p, labels=labels.tolist(), reasons=reasons)
 
 
-def _reasons(scores, judged, gate_reasons, disclosures, labels, p, thresholds) -> list[list[str]]:
+def decide(
+    scores: Mapping[str, Mapping[str, np.ndarray]],
+    judged: np.ndarray,
+    gate_reasons: Sequence[str | None],
+    disclosures: Sequence[Sequence[str]],
+    thresholds: Thresholds,
+) -> Decisions:
+    """``combine`` then ``label`` with one set of global thresholds (see ``combine`` for the arguments)."""
+    evidence = combine(scores, judged, gate_reasons, disclosures, thresholds.marker_p)
+    return label(evidence, thresholds.synthetic, thresholds.human)
+
+
+def _evidence_reasons(scores, judged, gate_reasons, disclosures) -> list[list[str]]:
     out = []
-    for i, label in enumerate(labels):
-        why = [f"disclosure:{d}" for d in disclosures[i]]
+    for i, disclosed in enumerate(disclosures):
+        why = [f"disclosure:{d}" for d in disclosed]
         if gate_reasons[i]:
             why.append(gate_reasons[i])
         for name, s in scores.items():
             if "p" in s and judged[i]:
                 why.append(f"{name}:p={s['p'][i]:.2f}")
-            why.extend(s.get("reasons", [[]] * len(labels))[i])
-        why.append(_threshold_reason(label, p[i], thresholds))
+            if "reasons" in s:
+                why.extend(s["reasons"][i])
         out.append(why)
     return out
 
 
-def _threshold_reason(label: str, p: float, t: Thresholds) -> str:
+def _threshold_reason(label: str, p: float, syn_t: float, hum_t: float, hard: bool) -> str:
+    if hard:
+        return f"hard_evidence:p_synthetic={p:.2f}"
     if label == "synthetic":
-        return f"p_synthetic={p:.2f}>={t.synthetic:.2f}"
+        return f"p_synthetic={p:.2f}>={syn_t:.2f}"
     if label == "human":
-        return f"p_synthetic={p:.2f}<={t.human:.2f}"
-    return f"p_synthetic={p:.2f} between thresholds" if p > t.human and p < t.synthetic else "held_for_review"
+        return f"p_synthetic={p:.2f}<={hum_t:.2f}"
+    return f"p_synthetic={p:.2f} between thresholds" if hum_t < p < syn_t else "held_for_review"

@@ -1,10 +1,27 @@
-"""The gate before scoring: texts every text detector is unreliable on are not judged."""
+"""The gate before scoring: texts every text detector is unreliable on are not judged.
+
+Code, tables, maths, bare lists and short texts get ``not_scored:<why>``; they stay ``uncertain`` unless
+provenance or markers decide. The tests are cheap character counts first, line statistics only when needed.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
+
+CODE_CHARS = "{}();=<>[]"
+MATH_CHARS = "=+^_\\$∑∫√≤≥±×÷∂∞"
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d{1,3}[.)]|[a-z][.)])\s+\S", re.MULTILINE)
+_CODE_LINE = re.compile(
+    r"(?:[;{}]\s*$|^\s*(?:def |class |import |from \S+ import|#include|function |return |var |let |const |public |private |if \(|for \(|while \())",
+    re.MULTILINE,
+)  # noqa: E501
+_TABLE_LINE = re.compile(r"^[^\n]*(?:\|[^\n|]*){2,}$|^[^\n]*(?:\t[^\n\t]*){2,}$", re.MULTILINE)
+_LATEX = re.compile(
+    r"\\(?:frac|sum|int|sqrt|alpha|beta|theta|lambda|mathbf|mathrm|left|right|cdot|leq|geq)\b|\$[^$\n]{1,80}\$"
+)
 
 
 def word_counts(texts: Sequence[str]) -> np.ndarray:
@@ -12,7 +29,27 @@ def word_counts(texts: Sequence[str]) -> np.ndarray:
     return np.fromiter((len(t.split()) for t in texts), dtype=np.int32, count=len(texts))
 
 
-def gate(n_words: np.ndarray, min_words: int) -> tuple[np.ndarray, list[str | None]]:
+def why_not_judged(text: str, n_words: int, min_words: int) -> str | None:
+    """The reason a text should not be judged by text detectors, or None if it can be."""
+    if n_words < min_words:
+        return "too_short"
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) >= 3:
+        if len(_CODE_LINE.findall(text)) >= 0.3 * len(lines):
+            return "code"
+        if len(_TABLE_LINE.findall(text)) >= 0.4 * len(lines):
+            return "table"
+        items = _LIST_ITEM.findall(text)
+        if len(items) >= 0.6 * len(lines) and n_words < 15 * len(lines):
+            return "list"
+    if sum(map(text.count, CODE_CHARS)) > 0.08 * len(text):
+        return "code"
+    if sum(map(text.count, MATH_CHARS)) > 0.05 * len(text) or len(_LATEX.findall(text)) >= 3:
+        return "math"
+    return None
+
+
+def gate(texts: Sequence[str], n_words: np.ndarray, min_words: int) -> tuple[np.ndarray, list[str | None]]:
     """Returns the mask of judged texts and, for the others, ``not_scored:<why>``."""
-    judged = n_words >= min_words
-    return judged, [None if ok else "not_scored:too_short" for ok in judged]
+    why = [why_not_judged(t, int(n), min_words) for t, n in zip(texts, n_words)]
+    return np.array([w is None for w in why], dtype=bool), [None if w is None else f"not_scored:{w}" for w in why]

@@ -11,7 +11,8 @@ import pyarrow as pa
 from synthsieve import __version__
 from synthsieve.config import Config
 from synthsieve.detectors import registry
-from synthsieve.detectors.decide import Thresholds, decide
+from synthsieve.detectors.calibration import SourceThreshold, lookup, source_key
+from synthsieve.detectors.decide import Evidence, combine, label
 from synthsieve.detectors.gate import gate, word_counts
 from synthsieve.provenance.dates import best_date, era, parse_date
 from synthsieve.provenance.disclosure import disclosure_markers
@@ -31,30 +32,33 @@ class Annotated:
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
 
 
-class Annotator:
-    """Extracts, tags provenance, scores and decides, a batch at a time. Build once per worker: loads models."""
+@dataclass
+class Scored:
+    """A scored, not yet decided batch: documents, their combined evidence and calibration sources."""
 
-    def __init__(self, config: Config):
+    documents: list[dict[str, Any]]
+    evidence: Evidence | None
+    sources: list[str]
+    dead_letters: list[dict[str, Any]]
+
+
+class Decider:
+    """Turns scored batches into labelled documents and per-label tables; needs no models."""
+
+    def __init__(self, config: Config, schema: pa.Schema):
         self.config = config
-        self.detectors = [registry.create(name) for name in config.detectors.enabled]
-        self.detector_versions = {d.name: d.version for d in self.detectors}
-        self.score_columns = [score_column(d.name, out) for d in self.detectors for out in d.outputs]
-        self.schema = document_schema(self.score_columns)
-        d = config.decision
-        self.thresholds = Thresholds(d.synthetic_threshold, d.human_threshold, d.marker_p)
+        self.schema = schema
 
-    def annotate(self, raws: list[dict[str, Any]]) -> Annotated:
-        """Scores a batch of raw documents; records that cannot become documents become dead letters."""
-        result = Annotated()
-        docs = []
-        for raw in raws:
-            doc = self._prepare(raw, result.dead_letters)
-            if doc is not None:
-                docs.append(doc)
-        if docs:
-            self._score(docs)
-        result.documents = docs
-        return result
+    def decide(self, scored: Scored, calibrated: dict[str, SourceThreshold]) -> list[dict[str, Any]]:
+        """Labels a scored batch with each source's calibrated thresholds, else the global ones."""
+        if scored.evidence is None:
+            return []
+        d = self.config.decision
+        syn_t, hum_t, why = lookup(scored.sources, calibrated, d.synthetic_threshold, d.human_threshold)
+        decisions = label(scored.evidence, syn_t, hum_t)
+        for i, doc in enumerate(scored.documents):
+            doc.update(label=decisions.labels[i], reasons=[*doc["reasons"], *decisions.reasons[i], why[i]])
+        return scored.documents
 
     def tables(self, documents: list[dict[str, Any]]) -> dict[str, pa.Table]:
         """Labelled documents as one pyarrow Table per label (explicit schema; ``label`` is the partition)."""
@@ -62,6 +66,44 @@ class Annotator:
         for doc in documents:
             by_label[doc["label"]].append(doc)
         return {label: pa.Table.from_pylist(rows, schema=self.schema) for label, rows in by_label.items() if rows}
+
+
+class Annotator:
+    """Extracts, tags provenance, scores and decides, a batch at a time. Build once per worker: loads models."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.detectors = [registry.create(name) for name in config.detectors.enabled]
+        self.detector_versions = {d.name: d.version for d in self.detectors}
+        score_columns = [score_column(d.name, out) for d in self.detectors for out in d.outputs]
+        self.decider = Decider(config, document_schema(score_columns))
+
+    def annotate(self, raws: list[dict[str, Any]]) -> Annotated:
+        """Scores and decides a batch with the global thresholds (no calibration)."""
+        scored = self.score(raws)
+        return Annotated(self.decider.decide(scored, {}), scored.dead_letters)
+
+    def score(self, raws: list[dict[str, Any]]) -> Scored:
+        """Extracts, tags and scores a batch; records that cannot become documents become dead letters."""
+        dead: list[dict[str, Any]] = []
+        docs = [doc for raw in raws if (doc := self._prepare(raw, dead)) is not None]
+        if not docs:
+            return Scored([], None, [], dead)
+        group = self.config.calibration.group_field
+        sources = [source_key(d["domain"], d["metadata"], group) for d in docs]
+        return Scored(docs, self._score(docs), sources, dead)
+
+    def reference_points(self, scored: Scored, all_documents: bool) -> list[tuple[str, float]]:
+        """(source, p_synthetic) of the known-human references in a batch: every judged document of a
+        ``--human-reference`` input, else judged pre-LLM documents; hard evidence never counts."""
+        if scored.evidence is None:
+            return []
+        ev = scored.evidence
+        return [
+            (source, float(ev.p_synthetic[i]))
+            for i, (source, doc) in enumerate(zip(scored.sources, scored.documents))
+            if ev.judged[i] and not ev.hard[i] and (all_documents or doc["era"] == "pre_llm")
+        ]
 
     def _prepare(self, raw: dict[str, Any], dead: list[dict[str, Any]]) -> dict[str, Any] | None:
         letter = _dead_letter_factory(raw)
@@ -109,25 +151,26 @@ class Annotator:
             "detector_versions": self.detector_versions,
         }
 
-    def _score(self, docs: list[dict[str, Any]]) -> None:
+    def _score(self, docs: list[dict[str, Any]]) -> Evidence:
         texts = [d["text"] for d in docs]
         langs, confidences = detect_languages(texts)
         n_words = word_counts(texts)
-        judged, gate_reasons = gate(n_words, self.config.detectors.min_words)
+        judged, gate_reasons = gate(texts, n_words, self.config.detectors.min_words)
         scores = {det.name: det.score(texts) for det in self.detectors}
-        decisions = decide(scores, judged, gate_reasons, [d["ai_disclosure"] for d in docs], self.thresholds)
+        disclosures = [d["ai_disclosure"] for d in docs]
+        evidence = combine(scores, judged, gate_reasons, disclosures, self.config.decision.marker_p)
         for i, doc in enumerate(docs):
             doc.update(
                 lang=langs[i],
                 lang_confidence=float(confidences[i]),
                 n_words=int(n_words[i]),
-                p_synthetic=float(decisions.p_synthetic[i]),
-                label=decisions.labels[i],
-                reasons=doc["reasons"] + decisions.reasons[i],
+                p_synthetic=float(evidence.p_synthetic[i]),
+                reasons=doc["reasons"] + evidence.reasons[i],
             )
             for det in self.detectors:
                 for out in det.outputs:
                     doc[score_column(det.name, out)] = float(scores[det.name][out][i])
+        return evidence
 
 
 def _dead_letter_factory(raw: dict[str, Any]):

@@ -25,7 +25,7 @@ def count_outputs(folder: str) -> dict[str, Any]:
             per_file[uri][label] += 1
             labels[label] += 1
     reasons, file_errors = _dead_letters(folder, per_file)
-    stats = read_columns(join(folder, "_accounting"), ["source_uri", "source_format", "documents_read"])
+    stats = read_columns(join(folder, "_accounting", "files"), ["source_uri", "source_format", "documents_read"])
     for row in stats.to_pylist() if stats is not None else []:
         per_file[row["source_uri"]]["read"] += row["documents_read"]
     files = {uri: _file_entry(c) for uri, c in sorted(per_file.items())}
@@ -37,6 +37,7 @@ def count_outputs(folder: str) -> dict[str, Any]:
         "dead_letter": {"total": sum(reasons.values()), "by_reason": dict(sorted(reasons.items()))},
         "file_errors": file_errors,
         "files": files,
+        "calibration": _calibration(folder),
         "balanced": read == written and all(f["balanced"] for f in files.values()),
     }
 
@@ -57,3 +58,11 @@ def _file_entry(counts: Counter) -> dict[str, Any]:
     entry = {key: counts[key] for key in ("read", *LABELS, "dead_letter")}
     entry["balanced"] = entry["read"] == sum(counts[k] for k in (*LABELS, "dead_letter"))
     return entry
+
+
+def _calibration(folder: str) -> dict[str, Any]:
+    table = read_columns(join(folder, "_accounting", "calibration"), ["source", "references", "synthetic", "human"])
+    rows = sorted(table.to_pylist() if table is not None else [], key=lambda r: (-r["references"], r["source"]))
+    for row in rows:
+        row["synthetic"], row["human"] = round(row["synthetic"], 4), round(row["human"], 4)
+    return {"calibrated_sources": len(rows), "references": sum(r["references"] for r in rows), "sources": rows}

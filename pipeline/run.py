@@ -51,24 +51,31 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
     return PipelineOptions(args)
 
 
-def run_job(inputs: list[str], output: str, config: Config, beam_args: list[str]) -> dict[str, Any]:
-    """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``."""
+def run_job(
+    inputs: list[str], output: str, config: Config, beam_args: list[str], references: list[str] = ()
+) -> dict[str, Any]:
+    """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``.
+
+    ``references`` are paths or globs of known-human text that calibrate per-source thresholds.
+    """
     from synthsieve.pipeline.annotate import Annotator
 
     paths = match_inputs(inputs)
+    reference_paths = match_inputs(list(references)) if references else []
     annotator = Annotator(config)  # fails fast on a missing model before any worker starts
     staging = join(output, STAGING)
     delete_existing([staging])
     started = time.time()
     options = pipeline_options(beam_args)
     with beam.Pipeline(options=options) as pipeline:
-        graph.build(pipeline, paths, staging, config, annotator.schema)
+        graph.build(pipeline, paths, staging, config, annotator.decider.schema, reference_paths)
     elapsed = time.time() - started
     counts = count_outputs(staging)
     manifest = {
         "pipeline_version": __version__,
         "detector_versions": annotator.detector_versions,
         "inputs": paths,
+        "human_references": reference_paths,
         "output": output,
         "config": config.to_dict(),
         "beam_args": beam_args,

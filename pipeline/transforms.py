@@ -1,7 +1,8 @@
-"""Beam DoFns and PTransforms: thin wrappers that delegate to the pure readers and the Annotator."""
+"""Beam DoFns and CombineFns: thin wrappers that delegate to the pure readers, Annotator and calibration."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import apache_beam as beam
@@ -10,11 +11,13 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from synthsieve.config import Config
+from synthsieve.detectors.calibration import bin_of
 from synthsieve.readers.files import detect_format, read_file
 from synthsieve.readers.records import dead_letter
 
 DEAD_LETTER = "dead_letter"
 FILE_STATS = "file_stats"
+REFERENCES = "references"
 
 
 class ReadFileFn(beam.DoFn):
@@ -52,28 +55,71 @@ class ReadFileFn(beam.DoFn):
         yield beam.pvalue.TaggedOutput(FILE_STATS, {"source_uri": path, "source_format": fmt, "documents_read": read})
 
 
-class AnnotateFn(beam.DoFn):
-    """A batch of raw documents in; one pyarrow Table per label out (tagged by label), plus dead letters."""
+class ScoreFn(beam.DoFn):
+    """A batch of raw documents in; the scored batch out, plus dead letters and (source, p) reference points.
 
-    def __init__(self, config: Config):
+    For a ``--human-reference`` input (``reference=True``) every judged document is a reference point; otherwise
+    only pre-LLM documents are, and only when the config says so.
+    """
+
+    def __init__(self, config: Config, reference: bool = False):
         self.config = config
+        self.reference = reference
 
     def setup(self):
         from synthsieve.pipeline.annotate import Annotator
 
         self.annotator = Annotator(self.config)  # models load once per worker, never per element
-        self.counters: dict[str, Any] = {}
+        self.dead_counter = Metrics.counter("synthsieve", "dead_letter_score")
 
     def process(self, batch: list[dict[str, Any]]):
-        result = self.annotator.annotate(batch)
-        for letter in result.dead_letters:
-            self._count(f"dead_letter:{letter['reason']}")
+        scored = self.annotator.score(batch)
+        if self.reference or self.config.calibration.use_pre_llm:
+            for point in self.annotator.reference_points(scored, all_documents=self.reference):
+                yield beam.pvalue.TaggedOutput(REFERENCES, point)
+        for letter in scored.dead_letters:
+            self.dead_counter.inc()
             yield beam.pvalue.TaggedOutput(DEAD_LETTER, letter)
-        for label, table in self.annotator.tables(result.documents).items():
-            self._count(f"label:{label}", table.num_rows)
+        if not self.reference:
+            yield scored
+
+
+class DecideFn(beam.DoFn):
+    """A scored batch and the calibrated sources in; one pyarrow Table per label out (tagged by label)."""
+
+    def __init__(self, config: Config, schema):
+        self.config = config
+        self.schema = schema
+
+    def setup(self):
+        from synthsieve.pipeline.annotate import Decider
+
+        self.decider = Decider(self.config, self.schema)
+        self.counters: dict[str, Any] = {}
+
+    def process(self, scored, calibrated: dict):
+        for label, table in self.decider.tables(self.decider.decide(scored, calibrated)).items():
+            if label not in self.counters:
+                self.counters[label] = Metrics.counter("synthsieve", f"label:{label}")
+            self.counters[label].inc(table.num_rows)
             yield beam.pvalue.TaggedOutput(label, table)
 
-    def _count(self, name: str, n: int = 1) -> None:
-        if name not in self.counters:
-            self.counters[name] = Metrics.counter("synthsieve", name)
-        self.counters[name].inc(n)
+
+class HistogramFn(beam.CombineFn):
+    """Fixed-bin histogram of reference scores; merging is exact, so any split of the work gives the same."""
+
+    def create_accumulator(self) -> Counter:
+        return Counter()
+
+    def add_input(self, acc: Counter, p: float) -> Counter:
+        acc[bin_of(p)] += 1
+        return acc
+
+    def merge_accumulators(self, accumulators) -> Counter:
+        merged = Counter()
+        for acc in accumulators:
+            merged.update(acc)
+        return merged
+
+    def extract_output(self, acc: Counter) -> Counter:
+        return acc

@@ -66,6 +66,17 @@ FILE_STATS_SCHEMA = pa.schema(
 )
 
 
+#: One calibrated source: how many known-human references it had and the thresholds its documents were judged by.
+CALIBRATION_SCHEMA = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("references", pa.int64(), nullable=False),
+        pa.field("synthetic", pa.float32(), nullable=False),
+        pa.field("human", pa.float32(), nullable=False),
+    ]
+)
+
+
 def score_column(detector: str, score: str) -> str:
     """Column name of one detector score, namespaced by the detector's versioned name."""
     return f"{detector}__{score}"

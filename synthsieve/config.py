@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,12 +50,27 @@ class DecisionConfig:
 
 
 @dataclass
+class CalibrationConfig:
+    """Per-source synthetic thresholds from known-human references (``--human-reference`` and pre-LLM documents)."""
+
+    use_pre_llm: bool = field(default=True, metadata={"help": "documents dated before 2022-11-30 are references"})
+    min_references: int = field(default=200, metadata={"help": "fewer references: the global thresholds apply"})
+    target_fpr: float = field(
+        default=0.01, metadata={"help": "at most this share of a source's references may be labelled synthetic"}
+    )
+    group_field: str = field(
+        default="source", metadata={"help": "metadata field that groups documents without a domain"}
+    )
+
+
+@dataclass
 class Config:
     """The whole run configuration."""
 
     reader: ReaderConfig = field(default_factory=ReaderConfig)
     detectors: DetectorConfig = field(default_factory=DetectorConfig)
     decision: DecisionConfig = field(default_factory=DecisionConfig)
+    calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
 
     def validate(self) -> Config:
         """Checks value ranges; raises ConfigError naming the key, the value and what is allowed."""
@@ -68,6 +82,9 @@ class Config:
         for key in ("synthetic_threshold", "human_threshold", "marker_p"):
             if not 0.0 <= getattr(d, key) <= 1.0:
                 raise ConfigError(f"decision.{key}: {getattr(d, key)} is outside [0, 1]")
+        if not 0.0 <= self.calibration.target_fpr < 1.0:
+            raise ConfigError(f"calibration.target_fpr: {self.calibration.target_fpr} is outside [0, 1)")
+        _positive("calibration.min_references", self.calibration.min_references)
         if d.human_threshold >= d.synthetic_threshold:
             raise ConfigError(
                 f"decision.human_threshold ({d.human_threshold}) must be below "
@@ -133,14 +150,14 @@ def _coerce(key: str, kind: Any, value: Any) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{key}: expected a list of strings, got {value!r}")
         return value
+    if kind is bool and isinstance(value, bool):
+        return value
     if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if kind is int and isinstance(value, int) and not isinstance(value, bool):
         return value
     if kind is str and isinstance(value, str):
         return value
-    if isinstance(kind, types.UnionType):
-        raise ConfigError(f"{key}: unsupported type {kind}")
     raise ConfigError(f"{key}: expected {getattr(kind, '__name__', kind)}, got {value!r}")
 
 

@@ -1,7 +1,6 @@
 import numpy as np
 
 from synthsieve.detectors.decide import Thresholds, decide
-from synthsieve.detectors.gate import gate, word_counts
 
 T = Thresholds(synthetic=0.9, human=0.5, marker_p=0.99)
 
@@ -27,10 +26,3 @@ def test_hard_evidence_lifts_p_and_decides_even_unjudged_texts():
     assert np.allclose(d.p_synthetic, [0.99, 0.99, 0.5])
     assert d.reasons[0][0] == "disclosure:phrase:x"
     assert "not_scored:too_short" in d.reasons[2]
-
-
-def test_gate_holds_back_short_texts():
-    n = word_counts(["one two three", " ".join(["w"] * 60)])
-    judged, reasons = gate(n, min_words=50)
-    assert n.tolist() == [3, 60] and judged.tolist() == [False, True]
-    assert reasons == ["not_scored:too_short", None]

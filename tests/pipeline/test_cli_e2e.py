@@ -70,7 +70,7 @@ def test_run_writes_partitioned_parquet_dead_letters_and_a_balanced_manifest(cor
 def test_output_schema_is_the_schema_module(corpus, tmp_path):
     out = tmp_path / "out"
     _run([*corpus, "--output", str(out), *IN_MEMORY])
-    expected = Annotator(load_config()).schema
+    expected = Annotator(load_config()).decider.schema
     for shard in out.glob("label=*/*.parquet"):
         assert pq.read_schema(shard).remove_metadata().equals(expected, check_metadata=False), shard
 

@@ -3,7 +3,17 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from synthsieve.config import load_config
-from synthsieve.pipeline.transforms import DEAD_LETTER, FILE_STATS, AnnotateFn, ReadFileFn
+from synthsieve.detectors.calibration import BINS
+from synthsieve.pipeline.annotate import Annotator
+from synthsieve.pipeline.transforms import (
+    DEAD_LETTER,
+    FILE_STATS,
+    REFERENCES,
+    DecideFn,
+    HistogramFn,
+    ReadFileFn,
+    ScoreFn,
+)
 
 from builders import HUMAN_TEXT, SYNTHETIC_TEXT
 
@@ -35,17 +45,28 @@ def _raw(text, offset):
     }  # fmt: skip
 
 
-def test_annotate_emits_one_table_per_label_and_dead_letters_empty_text():
+def test_score_then_decide_emits_one_table_per_label_and_dead_letters_empty_text():
     batch = [_raw(HUMAN_TEXT, 1), _raw(SYNTHETIC_TEXT, 2), _raw("   ", 3)]
+    schema = Annotator(CONFIG).decider.schema
     with TestPipeline() as p:
-        out = (
-            p
-            | beam.Create([batch])
-            | beam.ParDo(AnnotateFn(CONFIG)).with_outputs(DEAD_LETTER, "human", "synthetic", "uncertain")
+        scored = p | beam.Create([batch]) | beam.ParDo(ScoreFn(CONFIG)).with_outputs(DEAD_LETTER, REFERENCES, main="s")
+        no_calibration = p | "NoSources" >> beam.Create([])
+        out = scored.s | beam.ParDo(DecideFn(CONFIG, schema), beam.pvalue.AsDict(no_calibration)).with_outputs(
+            "human", "synthetic", "uncertain"
         )
         synthetic = out.synthetic | beam.FlatMap(
             lambda t: zip(t.column("source_offset").to_pylist(), t.column("era").to_pylist())
         )
         assert_that(synthetic, equal_to([(2, "pre_llm")]), label="synthetic")
         assert_that(out.uncertain | beam.Map(lambda t: t.num_rows), equal_to([1]), label="uncertain")
-        assert_that(out[DEAD_LETTER] | beam.Map(lambda d: d["reason"]), equal_to(["empty_text"]), label="dead")
+        assert_that(scored[DEAD_LETTER] | beam.Map(lambda d: d["reason"]), equal_to(["empty_text"]), label="dead")
+        # markers_v1 judges nothing, so no document is a reference point
+        assert_that(scored[REFERENCES], equal_to([]), label="refs")
+
+
+def test_histogram_merges_exactly_per_source():
+    points = [("a.com", 0.1), ("a.com", 0.15), ("b.org", 0.9), ("a.com", 0.1)]
+    with TestPipeline() as p:
+        hist = p | beam.Create(points) | beam.CombinePerKey(HistogramFn()) | beam.Map(lambda kv: (kv[0], dict(kv[1])))
+        expected = [("a.com", {int(0.1 * BINS): 2, int(0.15 * BINS): 1}), ("b.org", {int(0.9 * BINS): 1})]
+        assert_that(hist, equal_to(expected))

@@ -15,9 +15,10 @@ CODE_CHARS = "{}();=<>[]"
 MATH_CHARS = "=+^_\\$∑∫√≤≥±×÷∂∞"
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d{1,3}[.)]|[a-z][.)])\s+\S", re.MULTILINE)
 _CODE_LINE = re.compile(
-    r"(?:[;{}]\s*$|^\s*(?:def |class |import |from \S+ import|#include|function |return |var |let |const |public |private |if \(|for \(|while \())",
+    r"(?:[;{}]\s*$|^\s*(?:def |class |import |from \S+ import|#include|function |return |var |let |const "
+    r"|public |private |if \(|for \(|while \())",
     re.MULTILINE,
-)  # noqa: E501
+)
 _TABLE_LINE = re.compile(r"^[^\n]*(?:\|[^\n|]*){2,}$|^[^\n]*(?:\t[^\n\t]*){2,}$", re.MULTILINE)
 _LATEX = re.compile(
     r"\\(?:frac|sum|int|sqrt|alpha|beta|theta|lambda|mathbf|mathrm|left|right|cdot|leq|geq)\b|\$[^$\n]{1,80}\$"

@@ -55,4 +55,4 @@ def create(name: str, **kwargs) -> Detector:
 
 def _import_builtin() -> None:
     # Registration happens on import; importing here keeps heavy model libraries out of module import time.
-    from synthsieve.detectors import fasttext_char, markers  # noqa: F401
+    from synthsieve.detectors import fasttext_char, markers, style  # noqa: F401

@@ -173,8 +173,12 @@ def markdown_table(results: list[dict]) -> str:
 
 
 def train_all(data: Path, out_dir: Path, seed: int) -> list[Path]:
-    """Trains every packaged model (``fasttext_char_v1``) on the labeled ``data`` into ``out_dir``."""
-    return [train_fasttext(load_labeled(data), out_dir / f"{FastTextCharV1.name}.ftz", DEFAULT_PARAMS, seed)]
+    """Trains every packaged model (``fasttext_char_v1``, ``style_v1``) on the labeled ``data`` into ``out_dir``."""
+    from synthsieve.detectors.style_training import train_style  # imported here: style_training imports this module
+
+    rows = load_labeled(data)
+    fasttext = train_fasttext(rows, out_dir / f"{FastTextCharV1.name}.ftz", DEFAULT_PARAMS, seed)
+    return [fasttext, train_style(rows, out_dir / "style_v1.json", seed)]
 
 
 def main(argv: list[str] | None = None) -> None:

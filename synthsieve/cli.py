@@ -63,9 +63,22 @@ def main(quiet: bool, verbose: bool) -> None:
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--output", "-o", required=True, help="Output folder (local path, gs://, s3://).")
+@click.option(
+    "--human-reference",
+    "references",
+    multiple=True,
+    help="Known-human documents (any input format; repeatable) that calibrate per-source thresholds.",
+)
 @_config_options
 @click.pass_context
-def run(ctx: click.Context, inputs: tuple[str, ...], output: str, config_path: str | None, **flags) -> None:
+def run(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    output: str,
+    references: tuple[str, ...],
+    config_path: str | None,
+    **flags,
+) -> None:
     """Run the pipeline on INPUTS (paths or globs).
 
     Flags not listed here go unchanged to Beam's PipelineOptions; write them as ``--flag=value``.
@@ -79,7 +92,7 @@ def run(ctx: click.Context, inputs: tuple[str, ...], output: str, config_path: s
     if not paths:
         raise click.UsageError("no INPUT given")
     try:
-        manifest = run_job(paths, output, config, beam_args)
+        manifest = run_job(paths, output, config, beam_args, list(references))
     except (InputError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(_summary(manifest))
@@ -101,6 +114,8 @@ def _summary(manifest: dict[str, Any]) -> str:
     lines += [f"  {name:<12}{n:>10}  {100 * n / read:5.1f}%" for name, n in rows]
     for reason, n in manifest["dead_letter"]["by_reason"].items():
         lines.append(f"    {reason:<24}{n:>6}")
+    cal = manifest["calibration"]
+    lines.append(f"  calibrated sources: {cal['calibrated_sources']} ({cal['references']} human references)")
     lines.append(f"  accounting {'balanced' if manifest['balanced'] else 'FAILED'}; output: {manifest['output']}")
     return "\n".join(lines)
 
@@ -147,3 +162,41 @@ def train(data: str, out_dir: str, seed: int) -> None:
 
     for path in train_all(Path(data), Path(out_dir), seed):
         click.echo(f"wrote {path}")
+
+
+@main.command("eval")
+@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False), help="Labeled .jsonl.gz.")
+@click.option("--lodo", is_flag=True, help="Retrain per left-out data set and choose thresholds out of fold.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="YAML config file.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the full report here as JSON.")
+@click.option(
+    "--target-fpr",
+    type=click.FloatRange(0, 1),
+    default=0.01,
+    show_default=True,
+    help="--lodo: the largest share of out-of-fold humans the chosen thresholds may label synthetic.",
+)
+@click.option(
+    "--target-fnr",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="--lodo: the largest share of out-of-fold synthetic texts they may label human.",
+)
+@click.option("--seed", default=13, show_default=True, help="--lodo: training seed of every fold.")
+def evaluate(
+    data: str, lodo: bool, config_path: str | None, out: str | None, target_fpr: float, target_fnr: float, seed: int
+) -> None:
+    """Score a labeled set as the pipeline does; report metrics per data set, domain and attack.
+
+    Without --lodo the committed models score texts they were trained on (in-sample).
+    """
+    from synthsieve.detectors.evaluation import evaluate_in_sample, evaluate_lodo, format_report
+    from synthsieve.detectors.training import load_labeled
+
+    config = _load(config_path, {})
+    rows = load_labeled(data)
+    report = evaluate_lodo(rows, config, seed, target_fpr, target_fnr) if lodo else evaluate_in_sample(rows, config)
+    click.echo(format_report(report))
+    if out:
+        Path(out).write_text(json.dumps({"data": data, **report}, indent=2) + "\n", encoding="utf-8")

@@ -34,7 +34,8 @@ class DetectorConfig:
     """Which detectors score the text and when a text is too short to judge."""
 
     enabled: list[str] = field(
-        default_factory=lambda: ["fasttext_char_v1", "markers_v1"], metadata={"help": "versioned detector names"}
+        default_factory=lambda: ["fasttext_char_v1", "style_v1", "markers_v1"],
+        metadata={"help": "versioned detector names"},
     )
     min_words: int = field(default=50, metadata={"help": "texts with fewer words are not judged by text detectors"})
 
@@ -42,10 +43,14 @@ class DetectorConfig:
 @dataclass
 class DecisionConfig:
     """Thresholds on p_synthetic: at or above ``synthetic_threshold`` is synthetic, at or below ``human_threshold``
-    human, in between uncertain (the human-review queue)."""
+    human, in between uncertain (the human-review queue).
 
-    synthetic_threshold: float = field(default=0.9, metadata={"help": "p_synthetic >= this: synthetic"})
-    human_threshold: float = field(default=0.5, metadata={"help": "p_synthetic <= this: human"})
+    Defaults are chosen from leave-one-data-set-out predictions (``synthsieve eval --lodo``): at most 1% of
+    out-of-fold human texts labelled synthetic, at most 5% of out-of-fold synthetic texts labelled human.
+    """
+
+    synthetic_threshold: float = field(default=0.94832474, metadata={"help": "p_synthetic >= this: synthetic"})
+    human_threshold: float = field(default=0.34134942, metadata={"help": "p_synthetic <= this: human"})
     marker_p: float = field(default=0.99, metadata={"help": "p_synthetic floor when a disclosure marker fires"})
 
 

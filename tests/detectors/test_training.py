@@ -109,6 +109,6 @@ def test_train_all_writes_the_packaged_model_name(tmp_path):
     data = tmp_path / "labeled.jsonl.gz"
     with gzip.open(data, "wt", encoding="utf-8") as f:
         f.writelines(json.dumps(row) + "\n" for row in _rows())
-    (model,) = training.train_all(data, tmp_path / "models", seed=13)
+    model, _ = training.train_all(data, tmp_path / "models", seed=13)
     assert model == tmp_path / "models" / "fasttext_char_v1.ftz"
     assert json.loads(model.with_suffix(".json").read_text())["params"] == training.DEFAULT_PARAMS

@@ -1,0 +1,382 @@
+"""Stylometric features of texts, computed for a whole batch at once with numpy.
+
+Each text is cut to its first ``MAX_CHARS`` characters. Typographic variants that depend on the editor or the
+collecting pipeline (curly quotes, ellipsis characters, non-breaking spaces) are folded to ASCII first. The batch is
+then one byte array: byte counts, token boundaries, sentence ends and casing come from numpy over that array, and
+word lookups from one ``dict.get`` per token through ``map``; only ``zlib`` runs once per text.
+
+Words are runs of letters (any non-ASCII byte counts as a letter) with inner apostrophes; digits and punctuation
+separate them. A sentence ends at ``.``, ``!`` or ``?`` followed by whitespace (or a closing quote or bracket), or at
+the end of the text (line breaks do not end sentences). Rates are per word unless said otherwise.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from itertools import repeat
+
+import numpy as np
+
+from synthsieve.detectors.textdistort import FUNCTION_WORDS, LLM_WORDS
+
+MAX_CHARS = 4000
+TTR_WINDOW = 50
+
+# One line per feature: name, then what it measures.
+_DOCUMENTED = """
+sent_len_mean      mean sentence length in words
+sent_len_std       standard deviation of sentence length in words
+sent_len_cv        coefficient of variation of sentence length (burstiness): std / mean
+ttr                type-token ratio, mean over consecutive 50-word windows (all words if fewer than 50)
+word_len_mean      mean word length in characters
+word_len_std       standard deviation of word length in characters
+common_share       share of words among the ~400 most frequent English words (COMMON_WORDS)
+log_rank_mean      mean natural log of a word's rank in COMMON_WORDS, unlisted words ranked 1000
+comma_rate         commas per word
+semicolon_rate     semicolons per word
+colon_rate         colons per word
+exclaim_rate       exclamation marks per word
+question_rate      question marks per word
+paren_rate         parentheses (opening and closing) per word
+quote_rate         double quotes (straight or typographic) per word
+dash_rate          em dashes, en dashes and spaced hyphens per word
+function_share     share of function words (English, German, French, Spanish; textdistort.FUNCTION_WORDS)
+article_rate       the / a / an per word
+conjunction_rate   and / but / or / so / yet per word
+llm_word_share     share of words language models over-use (textdistort.LLM_WORDS: delve, moreover, ...)
+llm_phrase_rate    stock LLM phrases (LLM_PHRASES: "it is important to note", "in conclusion", ...) per word
+compress_ratio     zlib-compressed bytes / raw bytes (UTF-8, level 6)
+cap_start_share    share of sentences whose first word starts with an upper-case letter
+allcaps_rate       words of two or more letters, all upper case, per word
+lower_i_rate       the pronoun "i" written in lower case, per word
+digit_rate         digits per character
+contraction_rate   contractions (don't, it's, we'll, ...) per word
+first_person_rate  I / me / my / mine / myself / we / us / our / ours / ourselves per word
+second_person_rate you / your / yours / yourself / yourselves per word
+"""
+FEATURE_NAMES = tuple(line.split()[0] for line in _DOCUMENTED.strip().splitlines())
+FEATURE_DOCS = {line.split()[0]: line.split(None, 1)[1] for line in _DOCUMENTED.strip().splitlines()}
+
+# About 400 of the most frequent English words, most frequent first (rank = position + 1).
+COMMON_WORDS = tuple(
+    """
+the of and to a in is that for it as was with be by on not he i this are or his from at which but have an had they
+you were their one all we can her has there been if more when will would who so no she other its about what time up
+out them do into than some could only two new also like then first these may people my any after our most made over
+him me now such year years way said should just well where very many how because those through your much even back
+much get did know make both each us down work before good being us world still own between life last see day here
+same while state under go take think great long part must might however since used three use come without never
+again government men found house high through around right school every off another few small too old later
+general against place case public during system children thing things fact though end want often city country
+something point group number given become less within per world important family including course away days
+national water business hand information war area money among line early four set home hard whether power several
+political best better along why second rather social given health million am yet far able both above below once
+little big nothing say says said got going went look told next support per often until already whole together
+report left seen left program problem became half kind human local form least taken community large real order
+body service women development level help today possible face free making mind need love able history person idea
+let major job others thus service economic research name side night members market days due economy law lot open
+show change become open include known seemed feel based low young age believe keep word reason result matter put
+let course today level since process students study paper data time book question percent toward towards across
+full close short sense show simply always ever perhaps probably quite almost done others else maybe enough clear
+likely example true certain behind especially instead university experience current common particular similar
+recent different able various key specific single whose recently actually according indeed across short month
+months week weeks class american english called include including known following important provide provides
+services company companies policy sure role effect effects within allow given today available particularly toward
+""".split()
+)
+# Repeated entries above keep their first (best) rank.
+_RANKS = {word: rank for rank, word in reversed(list(enumerate(dict.fromkeys(COMMON_WORDS), start=1)))}
+_UNLISTED_RANK = 1000
+LLM_PHRASES = (
+    "it is important to note",
+    "it's important to note",
+    "it is worth noting",
+    "it is essential to",
+    "it is crucial to",
+    "in conclusion",
+    "in summary",
+    "to sum up",
+    "plays a crucial role",
+    "plays a vital role",
+    "a testament to",
+    "in today's",
+    "the realm of",
+    "a wide range of",
+    "a rich tapestry",
+    "delve into",
+    "on the other hand",
+    "not only",
+    "in this article",
+    "in this essay",
+    "navigate the",
+    "ever evolving",
+    "serves as a",
+)
+_PHRASE_BYTES = tuple(f" {phrase} ".encode() for phrase in LLM_PHRASES)
+_CONTRACTIONS = """
+don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't shouldn't haven't hasn't hadn't
+mustn't i'm i've i'll i'd you're you've you'll you'd he's she's it's we're we've we'll we'd they're they've they'll
+they'd that's there's what's let's who's here's where's how's ain't y'all
+""".split()
+_CATEGORIES = {
+    "common": set(COMMON_WORDS),
+    "function": FUNCTION_WORDS,
+    "article": {"the", "a", "an"},
+    "conjunction": {"and", "but", "or", "so", "yet"},
+    "llm": LLM_WORDS,
+    "contraction": set(_CONTRACTIONS),
+    "first": {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"},
+    "second": {"you", "your", "yours", "yourself", "yourselves"},
+}
+# Word ids: 0 is any other word; every listed word gets its own id, a row of category flags and a log-rank.
+_VOCAB = {word.encode(): i for i, word in enumerate(sorted(set().union(*_CATEGORIES.values())), start=1)}
+_FLAGS = np.zeros((len(_VOCAB) + 1, len(_CATEGORIES)), dtype=np.float64)
+for _word, _id in _VOCAB.items():
+    _FLAGS[_id] = [_word.decode() in members for members in _CATEGORIES.values()]
+_LOG_RANK = np.full(len(_VOCAB) + 1, np.log(_UNLISTED_RANK))
+for _word, _id in _VOCAB.items():
+    _LOG_RANK[_id] = np.log(_RANKS.get(_word.decode(), _UNLISTED_RANK))
+_I_ID = _VOCAB[b"i"]
+
+_FOLD = [("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"')]
+# Em and en dashes become control bytes so that the byte counts find them; both are whitespace to the tokenizer.
+_FOLD += [("—", "\x01"), ("–", "\x02"), ("…", "..."), ("\xa0", " ")]
+_END = b"\n\x00"
+_LETTER = np.zeros(256, dtype=bool)
+_LETTER[[*range(65, 91), *range(97, 123), *range(0x80, 0x100)]] = True
+_UPPER = np.zeros(256, dtype=bool)
+_UPPER[65:91] = True
+_TERMINATOR = np.zeros(256, dtype=bool)
+_TERMINATOR[list(b".!?")] = True
+_CLOSER = np.zeros(256, dtype=bool)
+_CLOSER[list(b"\"')]")] = True
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[list(b" \t\n\r\x0b\x0c\x01\x02")] = True
+
+
+def _prepare(text: str) -> bytes:
+    """The first ``MAX_CHARS`` characters of ``text`` as UTF-8, typography folded to ASCII."""
+    text = text[:MAX_CHARS]
+    if not text.isascii():
+        for old, new in _FOLD:
+            if old in text:
+                text = text.replace(old, new)
+    return text.encode(errors="replace")
+
+
+def _group_mean_std(values: np.ndarray, groups: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and population standard deviation of ``values`` per group id in ``range(n)`` (0 for empty groups)."""
+    count = np.maximum(np.bincount(groups, minlength=n), 1)
+    mean = np.bincount(groups, weights=values, minlength=n) / count
+    var = np.bincount(groups, weights=values * values, minlength=n) / count - mean * mean
+    return mean, np.sqrt(np.maximum(var, 0.0))
+
+
+class _Batch:
+    """One byte array over a batch of texts and its word tokens.
+
+    Each text is followed by ``_END``: its NUL ends the last sentence, and the two bytes keep phrases (matched with
+    single spaces) from spanning two texts.
+    """
+
+    def __init__(self, texts: Sequence[str]):
+        self.data = data = [_prepare(text) for text in texts]
+        self.n = len(data)
+        self.bytes = np.frombuffer(_END.join(data) + _END, dtype=np.uint8)
+        self.doc = np.repeat(np.arange(self.n), [len(d) + len(_END) for d in data])
+        self.counts = np.bincount(self.doc * 256 + self.bytes, minlength=self.n * 256).reshape(self.n, 256)
+        self._tokenize()
+
+    def _tokenize(self) -> None:
+        """Word spans, lower-cased words and their ids, documents and sentence numbers."""
+        b = self.bytes
+        prev, after = np.concatenate([[32], b[:-1]]), np.concatenate([b[1:], [10]])
+        # Apostrophes count as letters only between two letters (contractions, not quotes).
+        word = _LETTER[b] | ((b == 39) & _LETTER[prev] & _LETTER[after])
+        edges = np.flatnonzero(np.diff(np.concatenate([[False], word, [False]]).astype(np.int8)))
+        self.starts, self.ends = edges[::2], edges[1::2]
+        # Words only, lower case, everything else a space: the tokens and the text that phrases are searched in.
+        self.words_text = b" " + np.where(word, b, 32).astype(np.uint8).tobytes().lower()
+        self.tokens = self.words_text.split()
+        self.ids = np.fromiter(map(_VOCAB.get, self.tokens, repeat(0)), dtype=np.int64, count=len(self.tokens))
+        self.word_doc = self.doc[self.starts]
+        self.n_words = np.bincount(self.word_doc, minlength=self.n)
+        # Sentence ends: a terminator before whitespace or a closer, and each text's end. Line breaks are plain
+        # whitespace: whether a collection kept them is an artifact (mixset's human texts have none).
+        ends = (_TERMINATOR[b] & (_SPACE[after] | _CLOSER[after])) | (b == 0)
+        self.sentence = np.searchsorted(np.flatnonzero(ends), self.starts)
+
+    def per_word(self, counts: np.ndarray) -> np.ndarray:
+        """``counts`` per document divided by its number of words (at least 1)."""
+        return counts / np.maximum(self.n_words, 1)
+
+    def word_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of a per-word value per document."""
+        return np.bincount(self.word_doc, weights=values.astype(np.float64), minlength=self.n)
+
+
+def _sentence_features(batch: _Batch) -> dict[str, np.ndarray]:
+    """Sentence-length mean, std and coefficient of variation; share of capitalized sentence starts."""
+    first = batch.sentence != np.concatenate([[-1], batch.sentence[:-1]])
+    lengths = np.diff(np.append(np.flatnonzero(first), len(batch.sentence))).astype(np.float64)
+    sentence_doc = batch.word_doc[first]
+    mean, std = _group_mean_std(lengths, sentence_doc, batch.n)
+    capital, _ = _group_mean_std(_UPPER[batch.bytes[batch.starts[first]]].astype(np.float64), sentence_doc, batch.n)
+    return {
+        "sent_len_mean": mean,
+        "sent_len_std": std,
+        "sent_len_cv": std / np.maximum(mean, 1.0),
+        "cap_start_share": capital,
+    }
+
+
+def _ttr(batch: _Batch) -> np.ndarray:
+    """Type-token ratio: mean over consecutive ``TTR_WINDOW``-word windows of each text (all words if fewer)."""
+    n_windows = np.maximum(batch.n_words // TTR_WINDOW, 1)
+    width = np.minimum(batch.n_words, TTR_WINDOW)
+    window_doc = np.repeat(np.arange(batch.n), n_windows)
+    first_window = np.cumsum(n_windows) - n_windows
+    first_word = np.cumsum(batch.n_words) - batch.n_words
+    start = first_word[window_doc] + TTR_WINDOW * (np.arange(len(window_doc)) - first_window[window_doc])
+    tokens, widths = batch.tokens, width[window_doc]
+    types = [len(set(tokens[a : a + w])) for a, w in zip(start.tolist(), widths.tolist())]
+    ratio = np.asarray(types, dtype=np.float64) / np.maximum(widths, 1)
+    return np.bincount(window_doc, weights=ratio, minlength=batch.n) / n_windows
+
+
+def _word_features(batch: _Batch) -> dict[str, np.ndarray]:
+    """Word length mean and std in characters (UTF-8 continuation bytes do not count); all-caps and lower-case i."""
+    b = batch.bytes
+    continuation = np.concatenate([[0], np.cumsum((b >= 0x80) & (b < 0xC0))])
+    length = (batch.ends - batch.starts) - (continuation[batch.ends] - continuation[batch.starts])
+    mean, std = _group_mean_std(length.astype(np.float64), batch.word_doc, batch.n)
+    upper = np.concatenate([[0], np.cumsum(_UPPER[b])])
+    allcaps = (length >= 2) & (upper[batch.ends] - upper[batch.starts] == length)
+    lower_i = (batch.ids == _I_ID) & (b[batch.starts] == ord("i"))
+    return {
+        "word_len_mean": mean,
+        "word_len_std": std,
+        "allcaps_rate": batch.per_word(batch.word_sum(allcaps)),
+        "lower_i_rate": batch.per_word(batch.word_sum(lower_i)),
+    }
+
+
+def _vocabulary_features(batch: _Batch) -> dict[str, np.ndarray]:
+    """Shares of listed word categories, mean log-rank, and LLM phrases per word."""
+    width = len(_LOG_RANK)
+    counts = np.bincount(batch.word_doc * width + batch.ids, minlength=batch.n * width).reshape(batch.n, width)
+    share = batch.per_word((counts @ _FLAGS).T)
+    category = dict(zip(_CATEGORIES, share))
+    phrases = np.zeros(batch.n)
+    for phrase in _PHRASE_BYTES:
+        at = _find_all(batch.words_text, phrase)
+        # words_text has one leading space more than the byte array: offset ``at`` is the phrase's first letter.
+        np.add.at(phrases, batch.doc[np.asarray(at, dtype=np.int64)], 1.0)
+    return {
+        "common_share": category["common"],
+        "log_rank_mean": batch.per_word(counts @ _LOG_RANK),
+        "function_share": category["function"],
+        "article_rate": category["article"],
+        "conjunction_rate": category["conjunction"],
+        "llm_word_share": category["llm"],
+        "llm_phrase_rate": batch.per_word(phrases),
+        "contraction_rate": category["contraction"],
+        "first_person_rate": category["first"],
+        "second_person_rate": category["second"],
+    }
+
+
+def _find_all(text: bytes, needle: bytes) -> list[int]:
+    """Start offsets of every occurrence of ``needle`` in ``text``."""
+    found, at = [], text.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = text.find(needle, at + 1)
+    return found
+
+
+def _character_features(batch: _Batch) -> dict[str, np.ndarray]:
+    """Punctuation and dash rates per word; digits per character."""
+    c = batch.counts
+    b = batch.bytes
+    spaced_hyphen = (b[1:-1] == 45) & (b[:-2] == 32) & (b[2:] == 32)
+    hyphens = np.bincount(batch.doc[1:-1], weights=spaced_hyphen.astype(np.float64), minlength=batch.n)
+    n_chars = np.maximum(c.sum(axis=1) - len(_END) - c[:, 0x80:0xC0].sum(axis=1), 1)
+    rate = {
+        "comma_rate": c[:, 44],
+        "semicolon_rate": c[:, 59],
+        "colon_rate": c[:, 58],
+        "exclaim_rate": c[:, 33],
+        "question_rate": c[:, 63],
+        "paren_rate": c[:, 40] + c[:, 41],
+        "quote_rate": c[:, 34],
+        "dash_rate": c[:, 1] + c[:, 2] + hyphens,
+    }
+    result = {name: batch.per_word(count) for name, count in rate.items()}
+    return result | {"digit_rate": c[:, 48:58].sum(axis=1) / n_chars}
+
+
+def _compression(batch: _Batch) -> dict[str, np.ndarray]:
+    """zlib-compressed size over raw size of each text (1 for an empty text)."""
+    return {"compress_ratio": np.array([len(zlib.compress(d, 6)) / len(d) if d else 1.0 for d in batch.data])}
+
+
+def _ttr_feature(batch: _Batch) -> dict[str, np.ndarray]:
+    """Windowed type-token ratio."""
+    return {"ttr": _ttr(batch)}
+
+
+# Each group of features and the names it computes, so that a caller needing a few skips the other groups.
+_GROUPS = {
+    _sentence_features: ("sent_len_mean", "sent_len_std", "sent_len_cv", "cap_start_share"),
+    _word_features: ("word_len_mean", "word_len_std", "allcaps_rate", "lower_i_rate"),
+    _vocabulary_features: (
+        "common_share",
+        "log_rank_mean",
+        "function_share",
+        "article_rate",
+        "conjunction_rate",
+        "llm_word_share",
+        "llm_phrase_rate",
+        "contraction_rate",
+        "first_person_rate",
+        "second_person_rate",
+    ),
+    _character_features: (
+        "comma_rate",
+        "semicolon_rate",
+        "colon_rate",
+        "exclaim_rate",
+        "question_rate",
+        "paren_rate",
+        "quote_rate",
+        "dash_rate",
+        "digit_rate",
+    ),
+    _compression: ("compress_ratio",),
+    _ttr_feature: ("ttr",),
+}
+
+
+def features(texts: Sequence[str], names: Sequence[str] = FEATURE_NAMES) -> np.ndarray:
+    """Stylometric features of a batch of texts.
+
+    Args:
+        texts: any texts; each is read up to ``MAX_CHARS`` characters.
+        names: the features wanted, from ``FEATURE_NAMES``; groups of features none of them needs are skipped.
+
+    Returns:
+        float32 array of shape ``[len(texts), len(names)]``, columns in ``names`` order.
+    """
+    unknown = set(names) - set(FEATURE_NAMES)
+    if unknown:
+        raise KeyError(f"unknown stylometric features {sorted(unknown)}; known: {', '.join(FEATURE_NAMES)}")
+    if len(texts) == 0:
+        return np.zeros((0, len(names)), dtype=np.float32)
+    batch = _Batch(texts)
+    columns = {}
+    for group, group_names in _GROUPS.items():
+        if set(group_names) & set(names):
+            columns |= group(batch)
+    return np.stack([columns[name] for name in names], axis=1).astype(np.float32)

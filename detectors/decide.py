@@ -71,7 +71,8 @@ def combine(
 def label(evidence: Evidence, synthetic: np.ndarray | float, human: np.ndarray | float) -> Decisions:
     """Three-way labels from combined evidence and (per-document or global) thresholds.
 
-    Hard evidence is synthetic whatever the thresholds; texts the gate held back are uncertain otherwise.
+    Hard evidence is synthetic whatever the thresholds; texts the gate held back are uncertain otherwise. The
+    returned reasons are the threshold reason alone, one per text (``decide`` prepends the evidence).
     """
     p, n = evidence.p_synthetic, len(evidence.p_synthetic)
     # float32 like p: a float64 0.9 is above float32(0.9), which would turn p == threshold into "below".
@@ -79,10 +80,7 @@ def label(evidence: Evidence, synthetic: np.ndarray | float, human: np.ndarray |
     hum_t = np.broadcast_to(np.asarray(human, np.float32), n)
     labels = np.where(p >= syn_t, "synthetic", np.where(p <= hum_t, "human", "uncertain"))
     labels = np.where(evidence.hard, "synthetic", np.where(evidence.judged, labels, "uncertain"))
-    reasons = [
-        [*why, _threshold_reason(lab, p[i], syn_t[i], hum_t[i], evidence.hard[i])]
-        for i, (lab, why) in enumerate(zip(labels, evidence.reasons))
-    ]
+    reasons = [[_threshold_reason(lab, p[i], syn_t[i], hum_t[i], evidence.hard[i])] for i, lab in enumerate(labels)]
     return Decisions(p_synthetic=p, labels=labels.tolist(), reasons=reasons)
 
 
@@ -95,7 +93,9 @@ def decide(
 ) -> Decisions:
     """``combine`` then ``label`` with one set of global thresholds (see ``combine`` for the arguments)."""
     evidence = combine(scores, judged, gate_reasons, disclosures, thresholds.marker_p)
-    return label(evidence, thresholds.synthetic, thresholds.human)
+    decisions = label(evidence, thresholds.synthetic, thresholds.human)
+    decisions.reasons = [[*why, *threshold] for why, threshold in zip(evidence.reasons, decisions.reasons)]
+    return decisions
 
 
 def _evidence_reasons(scores, judged, gate_reasons, disclosures) -> list[list[str]]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from synthsieve import __version__
@@ -21,7 +21,7 @@ from synthsieve.provenance.language import detect_languages
 from synthsieve.provenance.urls import registered_domain
 from synthsieve.readers.html import html_to_text
 from synthsieve.readers.records import dead_letter
-from synthsieve.schemas.records import document_schema, score_column
+from synthsieve.schemas.records import LABELS, document_schema, score_column
 
 
 @dataclass
@@ -34,38 +34,41 @@ class Annotated:
 
 @dataclass
 class Scored:
-    """A scored, not yet decided batch: documents, their combined evidence and calibration sources."""
+    """A scored, not yet decided batch: the documents as one Arrow table (cheap to ship between workers), what the
+    decision needs per document, and the batch's dead letters."""
 
-    documents: list[dict[str, Any]]
+    table: pa.Table | None
     evidence: Evidence | None
     sources: list[str]
+    pre_llm: np.ndarray
     dead_letters: list[dict[str, Any]]
 
 
 class Decider:
-    """Turns scored batches into labelled documents and per-label tables; needs no models."""
+    """Labels scored batches and splits them into one table per label; needs no models."""
 
     def __init__(self, config: Config, schema: pa.Schema):
         self.config = config
         self.schema = schema
 
-    def decide(self, scored: Scored, calibrated: dict[str, SourceThreshold]) -> list[dict[str, Any]]:
-        """Labels a scored batch with each source's calibrated thresholds, else the global ones."""
-        if scored.evidence is None:
-            return []
-        d = self.config.decision
-        syn_t, hum_t, why = lookup(scored.sources, calibrated, d.synthetic_threshold, d.human_threshold)
-        decisions = label(scored.evidence, syn_t, hum_t)
-        for i, doc in enumerate(scored.documents):
-            doc.update(label=decisions.labels[i], reasons=[*doc["reasons"], *decisions.reasons[i], why[i]])
-        return scored.documents
+    def decide(self, scored: Scored, calibrated: dict[str, SourceThreshold]) -> dict[str, pa.Table]:
+        """One table per label, each source judged by its calibrated thresholds, else the global ones."""
+        if scored.table is None:
+            return {}
+        table, labels = self.labelled(scored, calibrated)
+        return {lab: table.filter(labels == lab) for lab in LABELS if (labels == lab).any()}
 
-    def tables(self, documents: list[dict[str, Any]]) -> dict[str, pa.Table]:
-        """Labelled documents as one pyarrow Table per label (explicit schema; ``label`` is the partition)."""
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for doc in documents:
-            by_label[doc["label"]].append(doc)
-        return {label: pa.Table.from_pylist(rows, schema=self.schema) for label, rows in by_label.items() if rows}
+    def labelled(self, scored: Scored, calibrated: dict[str, SourceThreshold]) -> tuple[pa.Table, np.ndarray]:
+        """The batch's table with its final reasons, and the label of each row."""
+        d = self.config.decision
+        syn_t, hum_t, calibration = lookup(scored.sources, calibrated, d.synthetic_threshold, d.human_threshold)
+        decisions = label(scored.evidence, syn_t, hum_t)
+        reasons = scored.table.column("reasons").to_pylist()
+        reasons = [[*r, *why, cal] for r, why, cal in zip(reasons, decisions.reasons, calibration)]
+        column = pa.array(reasons, pa.list_(pa.string()))
+        index = self.schema.get_field_index("reasons")
+        table = scored.table.set_column(index, self.schema.field(index), column)
+        return table, np.array(decisions.labels)
 
 
 class Annotator:
@@ -79,19 +82,26 @@ class Annotator:
         self.decider = Decider(config, document_schema(score_columns))
 
     def annotate(self, raws: list[dict[str, Any]]) -> Annotated:
-        """Scores and decides a batch with the global thresholds (no calibration)."""
+        """Scores and decides a batch with the global thresholds (no calibration), in input order."""
         scored = self.score(raws)
-        return Annotated(self.decider.decide(scored, {}), scored.dead_letters)
+        if scored.table is None:
+            return Annotated([], scored.dead_letters)
+        table, labels = self.decider.labelled(scored, {})
+        docs = [{**row, "label": lab} for row, lab in zip(table.to_pylist(), labels.tolist())]
+        return Annotated(docs, scored.dead_letters)
 
     def score(self, raws: list[dict[str, Any]]) -> Scored:
         """Extracts, tags and scores a batch; records that cannot become documents become dead letters."""
         dead: list[dict[str, Any]] = []
         docs = [doc for raw in raws if (doc := self._prepare(raw, dead)) is not None]
         if not docs:
-            return Scored([], None, [], dead)
+            return Scored(None, None, [], np.zeros(0, bool), dead)
         group = self.config.calibration.group_field
         sources = [source_key(d["domain"], d["metadata"], group) for d in docs]
-        return Scored(docs, self._score(docs), sources, dead)
+        evidence = self._score(docs)
+        evidence.reasons = []  # folded into the documents' reasons; not shipped twice
+        pre_llm = np.array([d["era"] == "pre_llm" for d in docs], dtype=bool)
+        return Scored(pa.Table.from_pylist(docs, schema=self.decider.schema), evidence, sources, pre_llm, dead)
 
     def reference_points(self, scored: Scored, all_documents: bool) -> list[tuple[str, float]]:
         """(source, p_synthetic) of the known-human references in a batch: every judged document of a
@@ -99,11 +109,8 @@ class Annotator:
         if scored.evidence is None:
             return []
         ev = scored.evidence
-        return [
-            (source, float(ev.p_synthetic[i]))
-            for i, (source, doc) in enumerate(zip(scored.sources, scored.documents))
-            if ev.judged[i] and not ev.hard[i] and (all_documents or doc["era"] == "pre_llm")
-        ]
+        use = ev.judged & ~ev.hard & (all_documents | scored.pre_llm)
+        return [(scored.sources[i], float(ev.p_synthetic[i])) for i in np.flatnonzero(use)]
 
     def _prepare(self, raw: dict[str, Any], dead: list[dict[str, Any]]) -> dict[str, Any] | None:
         letter = _dead_letter_factory(raw)

@@ -98,7 +98,7 @@ class DecideFn(beam.DoFn):
         self.counters: dict[str, Any] = {}
 
     def process(self, scored, calibrated: dict):
-        for label, table in self.decider.tables(self.decider.decide(scored, calibrated)).items():
+        for label, table in self.decider.decide(scored, calibrated).items():
             if label not in self.counters:
                 self.counters[label] = Metrics.counter("synthsieve", f"label:{label}")
             self.counters[label].inc(table.num_rows)

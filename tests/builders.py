@@ -56,3 +56,35 @@ def page(text: str, head: str = "") -> str:
         f"<html><head><title>t</title>{head}</head><body><nav><a href='/'>Home</a> <a href='/x'>About</a></nav>"
         f"<article>{paragraphs}</article><footer>(c) site</footer></body></html>"
     )
+
+
+NOUNS = "cat house river teacher market engine garden city letter window song village road doctor cloud".split()
+VERBS = "sees builds paints finds moves opens keeps visits writes carries watches follows".split()
+
+
+def toy_sentence(rng, synthetic: bool) -> str:
+    """A toy sentence in assistant style (connectives, favoured adjectives) or in chatty human style."""
+    noun, verb, other = rng.choice(NOUNS), rng.choice(VERBS), rng.choice(NOUNS)
+    if synthetic:
+        opener = rng.choice(["Moreover", "Furthermore", "Additionally", "Overall", "Notably"])
+        adjective = rng.choice(["vibrant", "crucial", "seamless", "pivotal"])
+        return f"{opener}, the {noun} {verb} a {adjective} {other} with remarkable care."
+    return rng.choice([f"so the {noun} {verb} my {other} lol", f"i think my {noun} {verb} it!!", f"{noun}? yeah ok."])
+
+
+def toy_rows(n: int = 240, seed: int = 0, datasets=("outfox", "l2r", "argugpt"), mixed_in: str = "l2r") -> list[dict]:
+    """Varied toy labelled rows; argugpt has no humans (like the real one), every 7th row of ``mixed_in`` is mixed.
+
+    Variety matters: fastText ends in "Encountered NaN" on trivially separable files.
+    """
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        dataset = datasets[i % len(datasets)]
+        label = "synthetic" if dataset == "argugpt" or i % 2 else "human"
+        label = "mixed" if dataset == mixed_in and i % 7 == 0 else label
+        text = " ".join(toy_sentence(rng, label != "human") for _ in range(rng.randint(3, 12)))
+        rows.append({"id": str(i), "text": text, "label": label, "dataset": dataset})
+    return rows

@@ -9,24 +9,15 @@ from synthsieve.cli import main
 from synthsieve.detectors import evaluation, training
 from synthsieve.detectors.decide import Evidence
 
-NOUNS = "cat house river teacher market engine garden city letter window song village road doctor cloud".split()
-VERBS = "sees builds paints finds moves opens keeps visits writes carries watches follows".split()
+from builders import toy_sentence
+
 SMALL = {"dim": 8, "bucket": 20_000, "epoch": 5, "wordNgrams": 2}
-
-
-def _sentence(rng: random.Random, synthetic: bool) -> str:
-    noun, verb, other = rng.choice(NOUNS), rng.choice(VERBS), rng.choice(NOUNS)
-    if synthetic:
-        opener = rng.choice(["Moreover", "Furthermore", "Additionally", "Overall", "Notably"])
-        adjective = rng.choice(["vibrant", "crucial", "seamless", "pivotal"])
-        return f"{opener}, the {noun} {verb} a {adjective} {other} with remarkable care."
-    return rng.choice([f"so the {noun} {verb} my {other} lol", f"i think my {noun} {verb} it!!", f"{noun}? yeah ok."])
 
 
 def _text(rng: random.Random, synthetic: bool) -> str:
     sentences = []
     while len(" ".join(sentences).split()) < 60:
-        sentences.append(_sentence(rng, synthetic))
+        sentences.append(toy_sentence(rng, synthetic))
     return " ".join(sentences)
 
 

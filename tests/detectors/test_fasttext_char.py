@@ -1,12 +1,12 @@
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from synthsieve.detectors.fasttext_char import MODEL_PATH, FastTextCharV1
 from synthsieve.detectors.textdistort import MAX_CHARS, distort
 
-DATA = Path(__file__).parents[2].parent / "shared/data/labeled/dev.jsonl.gz"
+from builders import DEV_SET
+
+DATA = DEV_SET
 TEXTS = [
     "Moreover, it is crucial to delve into the vibrant tapestry of modern urban life.",
     "lol my cat knocked the coffee off the table again... 3rd time this week!!",

@@ -1,6 +1,4 @@
 import json
-import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,37 +6,13 @@ import pytest
 from synthsieve.detectors import registry, style_training
 from synthsieve.detectors.style import MODEL_PATH, StyleV1
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared/data/labeled/dev.jsonl.gz"
-NOUNS = "cat house river teacher market engine garden city letter window song village road doctor cloud".split()
-VERBS = "sees builds paints finds moves opens keeps visits writes carries watches follows".split()
+from builders import DEV_SET, toy_rows
 
-
-def _sentence(rng: random.Random, synthetic: bool) -> str:
-    noun, verb, other = rng.choice(NOUNS), rng.choice(VERBS), rng.choice(NOUNS)
-    if synthetic:
-        opener = rng.choice(["Moreover", "Furthermore", "Additionally", "Notably"])
-        adjective, year = rng.choice(["vibrant", "crucial", "seamless"]), rng.randint(1990, 2020)
-        return f"{opener}, the {noun} {verb} a {adjective} {other} in {year}."
-    return rng.choice(
-        [f"so the {noun} {verb} my {other}!", f"i think my {noun} {verb} it.", f"{noun}? yeah you know."]
-    )
-
-
-def _rows(n: int = 240, seed: int = 0) -> list[dict]:
-    """Varied toy rows over four data sets; argugpt has no humans, like the real one."""
-    rng = random.Random(seed)
-    rows = []
-    for i in range(n):
-        dataset = ["outfox", "l2r", "argugpt", "mixset"][i % 4]
-        label = "synthetic" if dataset == "argugpt" or i % 2 else "human"
-        label = "mixed" if dataset == "mixset" and i % 3 == 0 else label
-        text = " ".join(_sentence(rng, label != "human") for _ in range(rng.randint(2, 9)))
-        rows.append({"id": str(i), "text": text, "label": label, "dataset": dataset})
-    return rows
+DATA = DEV_SET
 
 
 def test_training_is_deterministic(tmp_path):
-    rows = _rows()
+    rows = toy_rows(datasets=("outfox", "l2r", "argugpt", "mixset"), mixed_in="mixset")
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     first = style_training.train_style(rows, tmp_path / "a" / "m.json", seed=3)
@@ -47,7 +21,7 @@ def test_training_is_deterministic(tmp_path):
 
 
 def test_model_records_recipe_and_data(tmp_path):
-    rows = _rows()
+    rows = toy_rows(datasets=("outfox", "l2r", "argugpt", "mixset"), mixed_in="mixset")
     meta = json.loads(style_training.train_style(rows, tmp_path / "m.json", seed=0).read_text())
     assert meta["name"] == "m" and meta["seed"] == 0 and meta["recipe"]["mixed"] == "drop"
     assert "mixed" not in meta["training_data"]["rows"]["mixset"]
@@ -57,7 +31,7 @@ def test_model_records_recipe_and_data(tmp_path):
 
 
 def test_trained_model_separates_toy_classes(tmp_path):
-    rows = _rows()
+    rows = toy_rows(datasets=("outfox", "l2r", "argugpt", "mixset"), mixed_in="mixset")
     detector = StyleV1(str(style_training.train_style(rows, tmp_path / "m.json", seed=0)))
     p = detector.score([row["text"] for row in rows])["p"]
     human = np.array([row["label"] == "human" for row in rows])
@@ -78,7 +52,9 @@ def test_fit_logistic_reaches_a_stationary_point():
 
 def test_committed_model_scores_in_unit_interval_and_batch_equals_one_by_one():
     detector = registry.create("style_v1")
-    texts = [row["text"] for row in _rows(12)] + ["", "Short.", "Moreover, it is important to note the tapestry."]
+    texts = [
+        row["text"] for row in toy_rows(12, datasets=("outfox", "l2r", "argugpt", "mixset"), mixed_in="mixset")
+    ] + ["", "Short.", "Moreover, it is important to note the tapestry."]
     p = detector.score(texts)["p"]
     assert p.dtype == np.float32 and p.shape == (len(texts),)
     assert ((p >= 0) & (p <= 1)).all()

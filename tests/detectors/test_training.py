@@ -1,42 +1,19 @@
 import gzip
 import json
-import random
-from pathlib import Path
 
 import pytest
 
 from synthsieve.detectors import training
 from synthsieve.detectors.fasttext_char import FastTextCharV1
 
-DATA = Path(__file__).parents[2].parent / "shared/data/labeled/dev.jsonl.gz"
+from builders import DEV_SET, toy_rows
+
+DATA = DEV_SET
 SMALL = {"dim": 8, "bucket": 20_000, "epoch": 5, "wordNgrams": 2, "cutoff": 0, "thread": 1}
-NOUNS = "cat house river teacher market engine garden city letter window song village road doctor cloud".split()
-VERBS = "sees builds paints finds moves opens keeps visits writes carries watches follows".split()
-
-
-def _sentence(rng: random.Random, synthetic: bool) -> str:
-    noun, verb, other = rng.choice(NOUNS), rng.choice(VERBS), rng.choice(NOUNS)
-    if synthetic:
-        opener = rng.choice(["Moreover", "Furthermore", "Additionally", "Overall", "Notably"])
-        return f"{opener}, the {noun} {verb} a {rng.choice(['vibrant', 'crucial', 'seamless'])} {other}."
-    return rng.choice([f"so the {noun} {verb} my {other} lol", f"i think my {noun} {verb} it!!", f"{noun}? yeah."])
-
-
-def _rows(n: int = 240, seed: int = 0) -> list[dict]:
-    """Varied toy rows over three data sets; argugpt has no humans, like the real one."""
-    rng = random.Random(seed)
-    rows = []
-    for i in range(n):
-        dataset = ["outfox", "l2r", "argugpt"][i % 3]
-        label = "synthetic" if dataset == "argugpt" or i % 2 else "human"
-        label = "mixed" if dataset == "l2r" and i % 7 == 0 else label
-        text = " ".join(_sentence(rng, label != "human") for _ in range(rng.randint(3, 12)))
-        rows.append({"id": str(i), "text": text, "label": label, "dataset": dataset})
-    return rows
 
 
 def test_train_is_deterministic(tmp_path):
-    rows = _rows()
+    rows = toy_rows()
     first = training.train_fasttext(rows, tmp_path / "a" / "m.ftz", SMALL, seed=3)
     second = training.train_fasttext(rows, tmp_path / "b" / "m.ftz", SMALL, seed=3)
     assert first.read_bytes() == second.read_bytes()
@@ -44,7 +21,7 @@ def test_train_is_deterministic(tmp_path):
 
 
 def test_sidecar_records_recipe(tmp_path):
-    rows = _rows()
+    rows = toy_rows()
     model = training.train_fasttext(rows, tmp_path / "m.ftz", {**SMALL, "mixed": "synthetic"}, seed=0)
     meta = json.loads(model.with_suffix(".json").read_text())
     assert meta["name"] == "m" and meta["seed"] == 0
@@ -57,7 +34,7 @@ def test_sidecar_records_recipe(tmp_path):
 
 
 def test_mixed_rows_can_be_dropped(tmp_path):
-    rows = _rows()
+    rows = toy_rows()
     counts = training.write_training_file(rows, tmp_path / "t.txt", {**training.DEFAULT_PARAMS, "mixed": "drop"}, 0)
     kept = sum(row["label"] != "mixed" for row in rows)
     assert sum(sum(c.values()) for c in counts.values()) == kept
@@ -67,23 +44,23 @@ def test_mixed_rows_can_be_dropped(tmp_path):
 
 def test_unknown_mixed_treatment_fails(tmp_path):
     with pytest.raises(ValueError, match="mixed"):
-        training.write_training_file(_rows(), tmp_path / "t.txt", {**training.DEFAULT_PARAMS, "mixed": "human"}, 0)
+        training.write_training_file(toy_rows(), tmp_path / "t.txt", {**training.DEFAULT_PARAMS, "mixed": "human"}, 0)
 
 
 def test_failed_fit_reports_stderr(tmp_path):
     with pytest.raises(RuntimeError, match="fastText training failed"):
-        training.train_fasttext(_rows(), tmp_path / "m.ftz", {**SMALL, "loss": "no-such-loss"}, seed=0)
+        training.train_fasttext(toy_rows(), tmp_path / "m.ftz", {**SMALL, "loss": "no-such-loss"}, seed=0)
 
 
 def test_trained_model_separates_toy_classes(tmp_path):
-    rows = _rows(seed=1)
+    rows = toy_rows(seed=1)
     model = training.train_fasttext(rows, tmp_path / "m.ftz", SMALL, seed=0)
-    result = training.evaluate(model, _rows(n=60, seed=2))
+    result = training.evaluate(model, toy_rows(n=60, seed=2))
     assert result["auroc"] > 0.9 and result["n_mixed"] > 0 and 0 <= result["mixed_auroc"] <= 1
 
 
 def test_lodo_pairs_argugpt_with_outfox_humans():
-    results = training.lodo(_rows(), SMALL, seed=0)
+    results = training.lodo(toy_rows(), SMALL, seed=0)
     by_set = {r["dataset"]: r for r in results}
     assert sorted(by_set) == ["argugpt", "l2r", "outfox"]
     argugpt = by_set["argugpt"]
@@ -93,12 +70,12 @@ def test_lodo_pairs_argugpt_with_outfox_humans():
 
 
 def test_featurization_option_comes_from_sidecar(tmp_path):
-    model = training.train_fasttext(_rows(), tmp_path / "m.ftz", {**SMALL, "llm_words": False}, seed=0)
+    model = training.train_fasttext(toy_rows(), tmp_path / "m.ftz", {**SMALL, "llm_words": False}, seed=0)
     assert FastTextCharV1(str(model)).llm_words is False
 
 
 @pytest.mark.skipif(not DATA.is_file(), reason=f"labeled data {DATA} is absent (it lives in ../shared)")
-def test_load_labeled_reads_all_rows():
+def test_load_labeled_reads_alltoy_rows():
     rows = training.load_labeled(DATA)
     assert len(rows) == 21_886
     assert {row["label"] for row in rows} == {"human", "synthetic", "mixed"}
@@ -108,7 +85,7 @@ def test_load_labeled_reads_all_rows():
 def test_train_all_writes_the_packaged_model_name(tmp_path):
     data = tmp_path / "labeled.jsonl.gz"
     with gzip.open(data, "wt", encoding="utf-8") as f:
-        f.writelines(json.dumps(row) + "\n" for row in _rows())
+        f.writelines(json.dumps(row) + "\n" for row in toy_rows())
     model, _ = training.train_all(data, tmp_path / "models", seed=13)
     assert model == tmp_path / "models" / "fasttext_char_v1.ftz"
     assert json.loads(model.with_suffix(".json").read_text())["params"] == training.DEFAULT_PARAMS

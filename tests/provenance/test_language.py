@@ -38,3 +38,21 @@ def test_non_linguistic_and_tiny_texts():
     codes, confidences = detect_languages(["12345 67890 +-*/", "Hola"])
     assert codes[0] == "zxx"
     assert confidences[1] < 0.1  # too short to carry features: a near-uniform guess
+
+
+def test_batched_walk_matches_py3langid_text_by_text():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    texts = [
+        "Questo è un breve testo italiano sul tempo e sul mare, scritto per una prova.",
+        "ÄÖÜ STRASSE IST GESPERRT WEGEN BAUARBEITEN BIS ENDE MAI",
+        "日本語の短いテキストです。天気がいいので散歩に行きました。",
+        "Короткий русский текст о погоде и о море для проверки.",
+        "mixed text: the café served crème brûlée and 12 espressi",
+        "a",
+    ]
+    codes, confidences = detect_languages(texts)
+    expected = [reference.classify(t[:_PREFIX_CHARS]) for t in texts]
+    assert codes == [code for code, _ in expected]
+    assert np.allclose(confidences, [conf for _, conf in expected], atol=1e-5)

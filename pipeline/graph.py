@@ -43,15 +43,17 @@ def build(
         points.append(
             _score(_read(pipeline, "Reference", references, config).batches, "Reference", config, True)[REFERENCES]
         )
-    calibrated = (
-        points
-        | "AllReferences" >> beam.Flatten()
-        | "Histogram" >> beam.CombinePerKey(HistogramFn())
-        | "Calibrate" >> beam.FlatMap(_calibrate, config)
-    )
-    decided = scored.scored | "Decide" >> beam.ParDo(
-        DecideFn(config, schema), beam.pvalue.AsDict(calibrated)
-    ).with_outputs(*LABELS)
+    if references or config.calibration.use_pre_llm:
+        calibrated = (
+            points
+            | "AllReferences" >> beam.Flatten()
+            | "Histogram" >> beam.CombinePerKey(HistogramFn())
+            | "Calibrate" >> beam.FlatMap(_calibrate, config)
+        )
+        thresholds = beam.pvalue.AsDict(calibrated)
+    else:  # nothing can calibrate: decide in the scoring stage instead of waiting for every reference score
+        calibrated, thresholds = pipeline | "NoCalibration" >> beam.Create([]), {}
+    decided = scored.scored | "Decide" >> beam.ParDo(DecideFn(config, schema), thresholds).with_outputs(*LABELS)
     for label in LABELS:
         decided[label] | f"Write_{label}" >> WriteToParquetBatched(
             f"{out_dir}/label={label}/part", schema=schema, **PARQUET

@@ -88,6 +88,16 @@ def test_rerun_replaces_the_output_and_gives_identical_decisions(corpus, tmp_pat
     assert not (out / "_staging").exists()
 
 
+def test_without_any_reference_the_fused_path_decides_the_same(corpus, tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("calibration:\n  use_pre_llm: false\n")
+    _run([*corpus, "--output", str(tmp_path / "a"), *IN_MEMORY])
+    _run([*corpus, "--output", str(tmp_path / "b"), "--config", str(config), *IN_MEMORY])
+    assert _labels(tmp_path / "a") == _labels(tmp_path / "b")
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["balanced"] and manifest["calibration"]["calibrated_sources"] == 0
+
+
 def test_missing_input_fails_with_a_clear_message(tmp_path):
     result = CliRunner().invoke(main, ["run", str(tmp_path / "nope*.jsonl"), "--output", str(tmp_path / "o")])
     assert result.exit_code != 0 and "no input file matches" in result.output

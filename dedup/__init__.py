@@ -1,0 +1,1 @@
+"""Near-duplicate signals: MinHash signatures and LSH band keys computed in batches with numpy (no Beam)."""

@@ -2,8 +2,10 @@
 
 Each text is cut to its first ``MAX_CHARS`` characters. Typographic variants that depend on the editor or the
 collecting pipeline (curly quotes, ellipsis characters, non-breaking spaces) are folded to ASCII first. The batch is
-then one byte array: byte counts, token boundaries, sentence ends and casing come from numpy over that array, and
-word lookups from one ``dict.get`` per token through ``map``; only ``zlib`` runs once per text.
+then one byte array: token boundaries, sentence ends and casing come from numpy over that array, and word lookups
+from one ``dict.get`` per token through ``map``; byte counts come from C string methods (``count``, ``translate``)
+per text. Only the feature groups a caller names are computed, and phrases are searched for only in texts that have
+their longest word.
 
 Words are runs of letters (any non-ASCII byte counts as a letter) with inner apostrophes; digits and punctuation
 separate them. A sentence ends at ``.``, ``!`` or ``?`` followed by whitespace (or a closing quote or bracket), or at
@@ -13,7 +15,7 @@ the end of the text (line breaks do not end sentences). Rates are per word unles
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import repeat
 
 import numpy as np
@@ -113,7 +115,6 @@ LLM_PHRASES = (
     "ever evolving",
     "serves as a",
 )
-_PHRASE_BYTES = tuple(f" {phrase} ".encode() for phrase in LLM_PHRASES)
 _CONTRACTIONS = """
 don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't shouldn't haven't hasn't hadn't
 mustn't i'm i've i'll i'd you're you've you'll you'd he's she's it's we're we've we'll we'd they're they've they'll
@@ -138,6 +139,15 @@ _LOG_RANK = np.full(len(_VOCAB) + 1, np.log(_UNLISTED_RANK))
 for _word, _id in _VOCAB.items():
     _LOG_RANK[_id] = np.log(_RANKS.get(_word.decode(), _UNLISTED_RANK))
 _I_ID = _VOCAB[b"i"]
+# Each phrase is searched for only in the texts that have its longest word, its key. The word lookup returns the
+# word id in the low bits and the key's number (1-based, 0 for none) above ``_KEY_SHIFT``.
+_KEY_SHIFT = 16
+_KEYS = tuple(dict.fromkeys(max(phrase.split(), key=len).encode() for phrase in LLM_PHRASES))
+_KEY_PHRASES = {
+    number: tuple(f" {p} ".encode() for p in LLM_PHRASES if max(p.split(), key=len).encode() == key)
+    for number, key in enumerate(_KEYS, start=1)
+}
+_LOOKUP = _VOCAB | {key: _VOCAB.get(key, 0) | number << _KEY_SHIFT for number, key in enumerate(_KEYS, start=1)}
 
 _FOLD = [("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"')]
 # Em and en dashes become control bytes so that the byte counts find them; both are whitespace to the tokenizer.
@@ -149,10 +159,13 @@ _UPPER = np.zeros(256, dtype=bool)
 _UPPER[65:91] = True
 _TERMINATOR = np.zeros(256, dtype=bool)
 _TERMINATOR[list(b".!?")] = True
-_CLOSER = np.zeros(256, dtype=bool)
-_CLOSER[list(b"\"')]")] = True
-_SPACE = np.zeros(256, dtype=bool)
-_SPACE[list(b" \t\n\r\x0b\x0c\x01\x02")] = True
+# What may follow a terminator that ends a sentence: whitespace (dashes included) or a closing quote or bracket.
+_FOLLOWER = np.zeros(256, dtype=bool)
+_FOLLOWER[list(b" \t\n\r\x0b\x0c\x01\x02\"')]")] = True
+_DIGITS = b"0123456789"
+_CONTINUATION = bytes(range(0x80, 0xC0))
+# Bytes counted by the punctuation rates (em and en dashes were folded to \x01 and \x02).
+_PUNCTUATION = tuple(bytes([c]) for c in b',;:!?()"\x01\x02')
 
 
 def _prepare(text: str) -> bytes:
@@ -177,35 +190,40 @@ class _Batch:
     """One byte array over a batch of texts and its word tokens.
 
     Each text is followed by ``_END``: its NUL ends the last sentence, and the two bytes keep phrases (matched with
-    single spaces) from spanning two texts.
+    single spaces) from spanning two texts. ``offsets`` are where the texts start.
     """
 
     def __init__(self, texts: Sequence[str]):
         self.data = data = [_prepare(text) for text in texts]
         self.n = len(data)
         self.bytes = np.frombuffer(_END.join(data) + _END, dtype=np.uint8)
-        self.doc = np.repeat(np.arange(self.n), [len(d) + len(_END) for d in data])
-        self.counts = np.bincount(self.doc * 256 + self.bytes, minlength=self.n * 256).reshape(self.n, 256)
+        sizes = np.array([len(d) for d in data], dtype=np.int64) + len(_END)
+        self.offsets = np.cumsum(sizes) - sizes
         self._tokenize()
 
     def _tokenize(self) -> None:
         """Word spans, lower-cased words and their ids, documents and sentence numbers."""
         b = self.bytes
-        prev, after = np.concatenate([[32], b[:-1]]), np.concatenate([b[1:], [10]])
         # Apostrophes count as letters only between two letters (contractions, not quotes).
-        word = _LETTER[b] | ((b == 39) & _LETTER[prev] & _LETTER[after])
-        edges = np.flatnonzero(np.diff(np.concatenate([[False], word, [False]]).astype(np.int8)))
+        letter = _LETTER[b]
+        word = letter.copy()
+        word[1:-1] |= (b[1:-1] == 39) & letter[:-2] & letter[2:]
+        padded = np.zeros(len(b) + 2, dtype=bool)
+        padded[1:-1] = word
+        edges = np.flatnonzero(padded[1:] != padded[:-1])
         self.starts, self.ends = edges[::2], edges[1::2]
         # Words only, lower case, everything else a space: the tokens and the text that phrases are searched in.
         self.words_text = b" " + np.where(word, b, 32).astype(np.uint8).tobytes().lower()
         self.tokens = self.words_text.split()
-        self.ids = np.fromiter(map(_VOCAB.get, self.tokens, repeat(0)), dtype=np.int64, count=len(self.tokens))
-        self.word_doc = self.doc[self.starts]
-        self.n_words = np.bincount(self.word_doc, minlength=self.n)
-        # Sentence ends: a terminator before whitespace or a closer, and each text's end. Line breaks are plain
-        # whitespace: whether a collection kept them is an artifact (mixset's human texts have none).
-        ends = (_TERMINATOR[b] & (_SPACE[after] | _CLOSER[after])) | (b == 0)
-        self.sentence = np.searchsorted(np.flatnonzero(ends), self.starts)
+        codes = np.fromiter(map(_LOOKUP.get, self.tokens, repeat(0)), dtype=np.int64, count=len(self.tokens))
+        self.ids, self.keys = codes & ((1 << _KEY_SHIFT) - 1), codes >> _KEY_SHIFT
+        self.n_words = np.diff(np.searchsorted(self.starts, np.append(self.offsets, len(b))))
+        self.word_doc = np.repeat(np.arange(self.n), self.n_words)
+        # Sentence ends: a terminator before whitespace or a closer, and every NUL (each text's end). Line breaks are
+        # plain whitespace: whether a collection kept them is an artifact (mixset's human texts have none).
+        terminators = np.flatnonzero(_TERMINATOR[b])  # never the last byte, which is a NUL
+        ends = np.concatenate([terminators[_FOLLOWER[b[terminators + 1]]], np.flatnonzero(b == 0)])
+        self.sentence = np.searchsorted(np.sort(ends), self.starts)
 
     def per_word(self, counts: np.ndarray) -> np.ndarray:
         """``counts`` per document divided by its number of words (at least 1)."""
@@ -231,7 +249,7 @@ def _sentence_features(batch: _Batch) -> dict[str, np.ndarray]:
     }
 
 
-def _ttr(batch: _Batch) -> np.ndarray:
+def _ttr(batch: _Batch) -> dict[str, np.ndarray]:
     """Type-token ratio: mean over consecutive ``TTR_WINDOW``-word windows of each text (all words if fewer)."""
     n_windows = np.maximum(batch.n_words // TTR_WINDOW, 1)
     width = np.minimum(batch.n_words, TTR_WINDOW)
@@ -242,79 +260,91 @@ def _ttr(batch: _Batch) -> np.ndarray:
     tokens, widths = batch.tokens, width[window_doc]
     types = [len(set(tokens[a : a + w])) for a, w in zip(start.tolist(), widths.tolist())]
     ratio = np.asarray(types, dtype=np.float64) / np.maximum(widths, 1)
-    return np.bincount(window_doc, weights=ratio, minlength=batch.n) / n_windows
+    return {"ttr": np.bincount(window_doc, weights=ratio, minlength=batch.n) / n_windows}
 
 
-def _word_features(batch: _Batch) -> dict[str, np.ndarray]:
-    """Word length mean and std in characters (UTF-8 continuation bytes do not count); all-caps and lower-case i."""
+def _word_lengths(batch: _Batch) -> dict[str, np.ndarray]:
+    """Word length mean and std in characters (UTF-8 continuation bytes do not count); all-caps words."""
     b = batch.bytes
     continuation = np.concatenate([[0], np.cumsum((b >= 0x80) & (b < 0xC0))])
     length = (batch.ends - batch.starts) - (continuation[batch.ends] - continuation[batch.starts])
     mean, std = _group_mean_std(length.astype(np.float64), batch.word_doc, batch.n)
     upper = np.concatenate([[0], np.cumsum(_UPPER[b])])
     allcaps = (length >= 2) & (upper[batch.ends] - upper[batch.starts] == length)
-    lower_i = (batch.ids == _I_ID) & (b[batch.starts] == ord("i"))
-    return {
-        "word_len_mean": mean,
-        "word_len_std": std,
-        "allcaps_rate": batch.per_word(batch.word_sum(allcaps)),
-        "lower_i_rate": batch.per_word(batch.word_sum(lower_i)),
-    }
+    return {"word_len_mean": mean, "word_len_std": std, "allcaps_rate": batch.per_word(batch.word_sum(allcaps))}
 
 
-def _vocabulary_features(batch: _Batch) -> dict[str, np.ndarray]:
-    """Shares of listed word categories, mean log-rank, and LLM phrases per word."""
+def _lower_i(batch: _Batch) -> dict[str, np.ndarray]:
+    """The pronoun "i" written in lower case, per word."""
+    lower_i = (batch.ids == _I_ID) & (batch.bytes[batch.starts] == ord("i"))
+    return {"lower_i_rate": batch.per_word(batch.word_sum(lower_i))}
+
+
+def _share(category: str, name: str) -> Callable[[_Batch], dict[str, np.ndarray]]:
+    """A feature group computing the share of words in one ``_CATEGORIES`` list."""
+    flags = np.ascontiguousarray(_FLAGS[:, list(_CATEGORIES).index(category)])
+
+    def share(batch: _Batch) -> dict[str, np.ndarray]:
+        return {name: batch.per_word(batch.word_sum(flags[batch.ids]))}
+
+    return share
+
+
+def _log_rank(batch: _Batch) -> dict[str, np.ndarray]:
+    """Mean log-rank of words in ``COMMON_WORDS``."""
     width = len(_LOG_RANK)
     counts = np.bincount(batch.word_doc * width + batch.ids, minlength=batch.n * width).reshape(batch.n, width)
-    share = batch.per_word((counts @ _FLAGS).T)
-    category = dict(zip(_CATEGORIES, share))
-    phrases = np.zeros(batch.n)
-    for phrase in _PHRASE_BYTES:
-        at = _find_all(batch.words_text, phrase)
-        # words_text has one leading space more than the byte array: offset ``at`` is the phrase's first letter.
-        np.add.at(phrases, batch.doc[np.asarray(at, dtype=np.int64)], 1.0)
-    return {
-        "common_share": category["common"],
-        "log_rank_mean": batch.per_word(counts @ _LOG_RANK),
-        "function_share": category["function"],
-        "article_rate": category["article"],
-        "conjunction_rate": category["conjunction"],
-        "llm_word_share": category["llm"],
-        "llm_phrase_rate": batch.per_word(phrases),
-        "contraction_rate": category["contraction"],
-        "first_person_rate": category["first"],
-        "second_person_rate": category["second"],
-    }
+    return {"log_rank_mean": batch.per_word(counts @ _LOG_RANK)}
 
 
-def _find_all(text: bytes, needle: bytes) -> list[int]:
-    """Start offsets of every occurrence of ``needle`` in ``text``."""
-    found, at = [], text.find(needle)
+def _phrases(batch: _Batch) -> dict[str, np.ndarray]:
+    """Stock LLM phrases per word."""
+    found = np.zeros(batch.n, dtype=np.int64)
+    # Text i is words_text[offsets[i] : offsets[i + 1]]: one leading space more than the byte array, one NUL less.
+    bounds = np.append(batch.offsets, len(batch.words_text)).tolist()
+    keyed = np.flatnonzero(batch.keys)
+    for doc, key in set(zip(batch.word_doc[keyed].tolist(), batch.keys[keyed].tolist())):
+        for phrase in _KEY_PHRASES[key]:
+            found[doc] += _count(batch.words_text, phrase, bounds[doc], bounds[doc + 1])
+    return {"llm_phrase_rate": batch.per_word(found)}
+
+
+def _count(text: bytes, needle: bytes, start: int, end: int) -> int:
+    """Occurrences of ``needle`` in ``text[start:end]``, overlapping ones included."""
+    found, at = 0, text.find(needle, start, end)
     while at >= 0:
-        found.append(at)
-        at = text.find(needle, at + 1)
+        found += 1
+        at = text.find(needle, at + 1, end)
     return found
 
 
+def _character_counts(data: bytes) -> list[int]:
+    """Counts of each ``_PUNCTUATION`` byte, then spaced hyphens, of one text."""
+    # Doubled spaces keep hyphens in runs like " - - " from sharing a space, so ``count`` sees each one.
+    return [data.count(mark) for mark in _PUNCTUATION] + [data.replace(b" ", b"  ").count(b" - ")]
+
+
 def _character_features(batch: _Batch) -> dict[str, np.ndarray]:
-    """Punctuation and dash rates per word; digits per character."""
-    c = batch.counts
-    b = batch.bytes
-    spaced_hyphen = (b[1:-1] == 45) & (b[:-2] == 32) & (b[2:] == 32)
-    hyphens = np.bincount(batch.doc[1:-1], weights=spaced_hyphen.astype(np.float64), minlength=batch.n)
-    n_chars = np.maximum(c.sum(axis=1) - len(_END) - c[:, 0x80:0xC0].sum(axis=1), 1)
+    """Punctuation and dash rates per word."""
+    c = np.array([_character_counts(d) for d in batch.data], dtype=np.int64).reshape(batch.n, len(_PUNCTUATION) + 1)
     rate = {
-        "comma_rate": c[:, 44],
-        "semicolon_rate": c[:, 59],
-        "colon_rate": c[:, 58],
-        "exclaim_rate": c[:, 33],
-        "question_rate": c[:, 63],
-        "paren_rate": c[:, 40] + c[:, 41],
-        "quote_rate": c[:, 34],
-        "dash_rate": c[:, 1] + c[:, 2] + hyphens,
+        "comma_rate": c[:, 0],
+        "semicolon_rate": c[:, 1],
+        "colon_rate": c[:, 2],
+        "exclaim_rate": c[:, 3],
+        "question_rate": c[:, 4],
+        "paren_rate": c[:, 5] + c[:, 6],
+        "quote_rate": c[:, 7],
+        "dash_rate": c[:, 8] + c[:, 9] + c[:, 10],
     }
-    result = {name: batch.per_word(count) for name, count in rate.items()}
-    return result | {"digit_rate": c[:, 48:58].sum(axis=1) / n_chars}
+    return {name: batch.per_word(count) for name, count in rate.items()}
+
+
+def _digit_rate(batch: _Batch) -> dict[str, np.ndarray]:
+    """Digits per character (UTF-8 continuation bytes are not characters)."""
+    digits = [len(d) - len(d.translate(None, _DIGITS)) for d in batch.data]
+    chars = [max(len(d.translate(None, _CONTINUATION)), 1) for d in batch.data]
+    return {"digit_rate": np.array(digits, dtype=np.int64) / np.array(chars, dtype=np.int64)}
 
 
 def _compression(batch: _Batch) -> dict[str, np.ndarray]:
@@ -322,27 +352,23 @@ def _compression(batch: _Batch) -> dict[str, np.ndarray]:
     return {"compress_ratio": np.array([len(zlib.compress(d, 6)) / len(d) if d else 1.0 for d in batch.data])}
 
 
-def _ttr_feature(batch: _Batch) -> dict[str, np.ndarray]:
-    """Windowed type-token ratio."""
-    return {"ttr": _ttr(batch)}
-
-
+_SHARES = {
+    "common": "common_share",
+    "function": "function_share",
+    "article": "article_rate",
+    "conjunction": "conjunction_rate",
+    "llm": "llm_word_share",
+    "contraction": "contraction_rate",
+    "first": "first_person_rate",
+    "second": "second_person_rate",
+}
 # Each group of features and the names it computes, so that a caller needing a few skips the other groups.
 _GROUPS = {
     _sentence_features: ("sent_len_mean", "sent_len_std", "sent_len_cv", "cap_start_share"),
-    _word_features: ("word_len_mean", "word_len_std", "allcaps_rate", "lower_i_rate"),
-    _vocabulary_features: (
-        "common_share",
-        "log_rank_mean",
-        "function_share",
-        "article_rate",
-        "conjunction_rate",
-        "llm_word_share",
-        "llm_phrase_rate",
-        "contraction_rate",
-        "first_person_rate",
-        "second_person_rate",
-    ),
+    _word_lengths: ("word_len_mean", "word_len_std", "allcaps_rate"),
+    _lower_i: ("lower_i_rate",),
+    _log_rank: ("log_rank_mean",),
+    _phrases: ("llm_phrase_rate",),
     _character_features: (
         "comma_rate",
         "semicolon_rate",
@@ -352,11 +378,11 @@ _GROUPS = {
         "paren_rate",
         "quote_rate",
         "dash_rate",
-        "digit_rate",
     ),
+    _digit_rate: ("digit_rate",),
     _compression: ("compress_ratio",),
-    _ttr_feature: ("ttr",),
-}
+    _ttr: ("ttr",),
+} | {_share(category, name): (name,) for category, name in _SHARES.items()}
 
 
 def features(texts: Sequence[str], names: Sequence[str] = FEATURE_NAMES) -> np.ndarray:

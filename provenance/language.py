@@ -28,7 +28,7 @@ def _model() -> tuple[LanguageIdentifier, np.ndarray, np.ndarray, np.ndarray]:
     nextmove = np.frombuffer(identifier.tk_nextmove, dtype=np.dtype(identifier.tk_nextmove.typecode))
     rowbase = np.asarray(identifier.tk_row, dtype=np.int64) << 8
     output = np.asarray(identifier.tk_output, dtype=np.int64)
-    return identifier, nextmove.astype(np.int64), rowbase, output
+    return identifier, nextmove, rowbase, output  # nextmove: a zero-copy view of the model's 9.8M transitions
 
 
 def detect_languages(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:

@@ -58,7 +58,6 @@ first_person_rate  I / me / my / mine / myself / we / us / our / ours / ourselve
 second_person_rate you / your / yours / yourself / yourselves per word
 """
 FEATURE_NAMES = tuple(line.split()[0] for line in _DOCUMENTED.strip().splitlines())
-FEATURE_DOCS = {line.split()[0]: line.split(None, 1)[1] for line in _DOCUMENTED.strip().splitlines()}
 
 # About 400 of the most frequent English words, most frequent first (rank = position + 1).
 COMMON_WORDS = tuple(

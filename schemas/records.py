@@ -11,8 +11,6 @@ from collections.abc import Iterable
 import pyarrow as pa
 
 LABELS = ("human", "synthetic", "uncertain")
-ERAS = ("pre_llm", "llm", "unknown")
-SOURCE_FORMATS = ("jsonl", "parquet", "warc")
 
 _TS = pa.timestamp("us", tz="UTC")
 

@@ -1,4 +1,4 @@
-"""The ``synthsieve`` command line: run, score, train."""
+"""The ``synthsieve`` command line: run, score, train, eval."""
 
 from __future__ import annotations
 

@@ -1,86 +1,77 @@
-"""Pure steps of the distributed near-duplicate clustering: bucket stars, connected-component rounds, clusters.
+"""Connected components of the near-duplicate graph, in vectorised steps that each see one group of nodes.
 
-Connected components use the large-star / small-star rounds of Kiveris et al., "Connected Components in MapReduce
-and Beyond" (SoCC 2014): every step sees one node and its neighbours only (one GroupByKey in Beam), edges only
-ever point to smaller ids, and the graph ends as one star per component centred on its smallest id. A round is a
-large-star then a small-star step; it changes nothing exactly when every component is already such a star.
-Paths of ids in random order (the worst shape measured) need 8 rounds at 300 nodes, 10 at 1,000, 12 at 10,000.
+Large-star / small-star rounds (Kiveris et al., "Connected Components in MapReduce and Beyond", SoCC 2014): a step
+needs every edge of a node and nothing else (one GroupByKey in Beam, keyed by a partition of nodes), edges only
+ever point to smaller node keys, and the graph ends as one star per component centred on its smallest key. A round
+is a large-star then a small-star step; it changes nothing exactly when every component is already such a star.
+Paths of keys in random order (the worst shape measured) need 8 rounds at 300 nodes, 10 at 1,000, 12 at 10,000.
+
+Edges are two uint64 arrays ``(src, dst)``. A step's input holds both directions of every edge whose ``src`` lies
+in its group; its output holds each new edge once, as ``(larger, smaller)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
-
 import numpy as np
 
-from synthsieve.dedup.lsh import verified
-
-Edge = tuple[str, str]
+Edges = tuple[np.ndarray, np.ndarray]
 
 
-def bucket_edges(members: Iterable[tuple[str, np.ndarray]], threshold: float | None) -> list[Edge]:
-    """Edges of one LSH (or exact-hash) bucket: stars from the smallest id to the members that verify against it.
-
-    Members that fail against that anchor are not dropped: the smallest of them anchors a star of the rest, and so
-    on, so a false-positive anchor cannot hide a true pair.
-
-    Args:
-        members: ``(id, signature)`` of every document in the bucket.
-        threshold: minimum estimated Jaccard of an edge; None trusts the bucket.
-    """
-    rest = sorted(dict(members).items())
-    edges = []
-    while len(rest) > 1:
-        (anchor, sig), others = rest[0], rest[1:]
-        keep = verified(sig, np.stack([s for _, s in others]), threshold)
-        edges += [(anchor, doc) for (doc, _), k in zip(others, keep) if k]
-        rest = [member for member, k in zip(others, keep) if not k]
-    return edges
+def both_ways(edges: Edges) -> Edges:
+    """Every edge in both directions (what a step's grouping by ``src`` needs)."""
+    src, dst = edges
+    return np.concatenate([src, dst]), np.concatenate([dst, src])
 
 
-def large_star(node: str, neighbours: Iterable[str]) -> tuple[list[Edge], int]:
-    """Links every larger neighbour of ``node`` to the smallest of ``node`` and its neighbours.
+def large_star(src: np.ndarray, dst: np.ndarray) -> tuple[Edges, int]:
+    """Links every larger neighbour of each node to the smallest of the node and its neighbours.
 
     Returns:
-        The new edges and how many of them differ from the edges they replace.
+        The new edges and how many of them replace an edge to a node that was not the smallest.
     """
-    nbrs = set(neighbours) - {node}
-    low = min(nbrs | {node})
-    larger = sorted(v for v in nbrs if v > node)
-    return [(v, low) for v in larger], len(larger) if low != node else 0
+    src, dst, starts, low = _grouped(src, dst)
+    low = np.minimum(low, src[starts])
+    low_of_edge = np.repeat(low, np.diff(np.r_[starts, len(src)]))
+    larger = dst > src
+    changed = int((larger & (low_of_edge != src)).sum())
+    return _unique(dst[larger], low_of_edge[larger]), changed
 
 
-def small_star(node: str, neighbours: Iterable[str]) -> tuple[list[Edge], int]:
-    """Links ``node`` and its smaller neighbours to the smallest of them.
+def small_star(src: np.ndarray, dst: np.ndarray) -> tuple[Edges, int]:
+    """Links each node and its smaller neighbours to the smallest of them.
 
     Returns:
-        The new edges and 1 if they differ from the edges they replace (``node`` had two smaller neighbours), else 0.
+        The new edges and the number of nodes with two or more smaller neighbours (whose edges changed).
     """
-    group = {v for v in neighbours if v < node} | {node}
-    low = min(group)
-    return [(v, low) for v in sorted(group) if v != low], int(len(group) > 2)
+    smaller = dst < src
+    src, dst, starts, low = _grouped(src[smaller], dst[smaller])
+    sizes = np.diff(np.r_[starts, len(src)])
+    low_of_edge = np.repeat(low, sizes)
+    others = dst != low_of_edge
+    new_src = np.concatenate([src[starts], dst[others]])
+    new_dst = np.concatenate([low, low_of_edge[others]])
+    return _unique(new_src, new_dst), int((sizes > 1).sum())
 
 
-def cluster_rows(members: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Output columns of every member of one cluster.
+def labels(src: np.ndarray, dst: np.ndarray) -> Edges:
+    """``(node, label)`` for every node with an edge: the smallest of the node and its neighbours (after the last
+    round, the smallest key of its component)."""
+    src, dst, starts, low = _grouped(src, dst)
+    node = src[starts]
+    return node, np.minimum(low, node)
 
-    The cluster id is its smallest member id; the canonical member has the earliest ``crawl_date`` (missing dates
-    last), then the smallest id; domains are the distinct non-empty ``domain`` values, sorted.
 
-    Args:
-        members: dicts with ``id``, ``domain`` and ``crawl_date`` (dates of one comparable type, or None).
-    """
-    cluster = min(m["id"] for m in members)
-    canonical = min(members, key=lambda m: (m["crawl_date"] is None, m["crawl_date"] or "", m["id"]))["id"]
-    domains = sorted({m["domain"] for m in members if m["domain"]})
-    return [
-        {
-            "id": m["id"],
-            "near_dup_cluster": cluster,
-            "near_dup_count": len(members),
-            "is_canonical": m["id"] == canonical,
-            "near_dup_domains": domains,
-        }
-        for m in members
-    ]
+def _grouped(src: np.ndarray, dst: np.ndarray):
+    """Edges sorted by ``(src, dst)`` without repeats, the start of each node's run and its smallest neighbour."""
+    src, dst = _unique(src, dst)
+    starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]]) if len(src) else np.zeros(0, dtype=np.int64)
+    low = np.minimum.reduceat(dst, starts) if len(src) else dst[:0]
+    return src, dst, starts, low
+
+
+def _unique(src: np.ndarray, dst: np.ndarray) -> Edges:
+    """Edges sorted by ``(src, dst)``, each once."""
+    if not len(src):
+        return src.astype(np.uint64), dst.astype(np.uint64)
+    pairs = np.unique(np.stack([src, dst], axis=1), axis=0)
+    return pairs[:, 0], pairs[:, 1]

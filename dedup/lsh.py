@@ -1,4 +1,4 @@
-"""LSH banding of MinHash signatures and exact checks of candidate pairs, in numpy (no Beam)."""
+"""LSH banding of MinHash signatures, candidate pairs from shared buckets and their exact checks, in numpy."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 from synthsieve.dedup.minhash import MAX_HASH, MinHashParams, fmix64
 
 _ROW_MIX = np.uint64(0x9E3779B97F4A7C15)
+_EXACT_MIX = np.uint64(0xD6E8FEB86659FD93)  # keeps content-hash keys apart from band keys
 
 
 def band_keys(sigs: np.ndarray, params: MinHashParams) -> np.ndarray:
@@ -25,6 +26,43 @@ def band_keys(sigs: np.ndarray, params: MinHashParams) -> np.ndarray:
     for row in range(params.rows):
         keys = fmix64((keys ^ values[:, :, row]) * _ROW_MIX)
     return keys
+
+
+def bucket_entries(
+    nodes: np.ndarray, sigs: np.ndarray, exact: np.ndarray, params: MinHashParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(key, node)`` of every bucket the documents fall in: one per band for a document with shingles, plus one
+    exact-duplicate key (its content hash) for every document, so identical texts without words still meet.
+
+    Args:
+        nodes: uint64 node key per document.
+        sigs: their signatures, shape ``(n, num_perm)``.
+        exact: uint64 content-hash prefix per document.
+        params: gives ``bands`` and ``rows``.
+    """
+    live = has_shingles(sigs)
+    keys = band_keys(sigs[live], params).ravel()
+    exact_keys = fmix64(np.asarray(exact, dtype=np.uint64) ^ _EXACT_MIX)
+    return np.concatenate([keys, exact_keys]), np.concatenate([np.repeat(nodes[live], params.bands), nodes])
+
+
+def candidate_edges(keys: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs ``(smaller, larger)`` of nodes that share a bucket key, each pair once.
+
+    Each bucket gives a star from its smallest node and a chain through its nodes in order, ``2(k - 1)`` edges for
+    ``k`` members, not all ``k(k - 1) / 2`` pairs: the star links the bucket in one step, and the chain keeps true
+    pairs linked when the star's centre is a false positive that verification removes.
+    """
+    order = np.lexsort((nodes, keys))
+    k, n = keys[order], nodes[order]
+    fresh = np.r_[True, (k[1:] != k[:-1]) | (n[1:] != n[:-1])]
+    k, n = k[fresh], n[fresh]
+    start = np.r_[True, k[1:] != k[:-1]]
+    follow = np.flatnonzero(~start)
+    anchor = np.maximum.accumulate(np.where(start, np.arange(len(k)), 0))[follow]
+    pairs = np.stack([np.r_[n[anchor], n[follow - 1]], np.r_[n[follow], n[follow]]], axis=1)
+    pairs = np.unique(pairs, axis=0) if len(pairs) else pairs.reshape(0, 2)
+    return pairs[:, 0], pairs[:, 1]
 
 
 def has_shingles(sigs: np.ndarray) -> np.ndarray:

@@ -68,6 +68,44 @@ def combine(
     return Evidence(p, judged, hard, _evidence_reasons(scores, judged, gate_reasons, disclosures))
 
 
+def with_near_duplicates(
+    evidence: Evidence,
+    count: np.ndarray,
+    n_domains: np.ndarray,
+    known: np.ndarray,
+    farm_min_domains: int,
+    farm_logit: float,
+    known_p: float,
+) -> tuple[Evidence, list[list[str]]]:
+    """Evidence raised by near-duplicate signals, and the reasons each document gains.
+
+    A near-duplicate of known synthetic text is hard evidence (``p_synthetic`` at least ``known_p``); a copy in a
+    cluster spanning ``farm_min_domains`` or more registered domains (a content farm) has ``farm_logit`` added to
+    the log-odds of its ``p_synthetic``, a signal that moves it towards review, not proof on its own.
+
+    Args:
+        evidence: the batch's combined detector evidence.
+        count: cluster size of each document (1: no near-duplicate).
+        n_domains: distinct registered domains of each document's cluster.
+        known: whether each document's cluster holds known synthetic (reference) text.
+    """
+    p = evidence.p_synthetic.astype(np.float64)
+    farm = n_domains >= farm_min_domains
+    logit = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1)) + farm_logit
+    p = np.where(farm, 1.0 / (1.0 + np.exp(-logit)), p)
+    p = np.where(known, np.maximum(p, known_p), p).astype(np.float32)
+    reasons = [
+        [
+            *([f"near_dup:count={c}"] if c > 1 else []),
+            *([f"near_dup_farm:domains={d}"] if f else []),
+            *(["near_dup_of_known_synthetic"] if k else []),
+        ]
+        for c, d, f, k in zip(count.tolist(), n_domains.tolist(), farm.tolist(), known.tolist())
+    ]
+    raised = Evidence(p, evidence.judged, evidence.hard | known, evidence.reasons)
+    return raised, reasons
+
+
 def label(evidence: Evidence, synthetic: np.ndarray | float, human: np.ndarray | float) -> Decisions:
     """Three-way labels from combined evidence and (per-document or global) thresholds.
 

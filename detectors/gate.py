@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+GATE_CHARS = 4000  # = stylometry.MAX_CHARS and textdistort's limit
 CODE_CHARS = "{}();=<>[]"
 MATH_CHARS = "=+^_\\$∑∫√≤≥±×÷∂∞"
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d{1,3}[.)]|[a-z][.)])\s+\S", re.MULTILINE)
@@ -31,9 +32,13 @@ def word_counts(texts: Sequence[str]) -> np.ndarray:
 
 
 def why_not_judged(text: str, n_words: int, min_words: int) -> str | None:
-    """The reason a text should not be judged by text detectors, or None if it can be."""
+    """The reason a text should not be judged by text detectors, or None if it can be.
+
+    Only the first ``GATE_CHARS`` characters are examined: the text detectors read no further.
+    """
     if n_words < min_words:
         return "too_short"
+    text = text[:GATE_CHARS]
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) >= 3:
         if len(_CODE_LINE.findall(text)) >= 0.3 * len(lines):

@@ -7,12 +7,15 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from synthsieve import __version__
 from synthsieve.config import Config
+from synthsieve.dedup.clusters import near_dup_columns, near_duplicates
+from synthsieve.dedup.fingerprints import Fingerprints, fingerprints
 from synthsieve.detectors import registry
 from synthsieve.detectors.calibration import SourceThreshold, lookup, source_key
-from synthsieve.detectors.decide import Evidence, combine, label
+from synthsieve.detectors.decide import Evidence, combine, label, with_near_duplicates
 from synthsieve.detectors.gate import gate, word_counts
 from synthsieve.provenance.dates import best_date, era, parse_date
 from synthsieve.provenance.disclosure import disclosure_markers
@@ -21,7 +24,16 @@ from synthsieve.provenance.language import detect_languages
 from synthsieve.provenance.urls import registered_domain
 from synthsieve.readers.html import html_to_text
 from synthsieve.readers.records import dead_letter
-from synthsieve.schemas.records import LABELS, document_schema, score_column
+from synthsieve.schemas.records import (
+    CLUSTER_SCHEMA,
+    DEDUPLICATED_SCHEMA,
+    LABELS,
+    document_schema,
+    score_column,
+    scored_schema,
+)
+
+DEDUPLICATED = "deduplicated"  # the output of non-canonical copies that ``--dedup`` leaves out
 
 
 @dataclass
@@ -35,40 +47,102 @@ class Annotated:
 @dataclass
 class Scored:
     """A scored, not yet decided batch: the documents as one Arrow table (cheap to ship between workers), what the
-    decision needs per document, and the batch's dead letters."""
+    decision needs per document, the near-duplicate node keys and fingerprints, and the batch's dead letters."""
 
     table: pa.Table | None
     evidence: Evidence | None
     sources: list[str]
     pre_llm: np.ndarray
     dead_letters: list[dict[str, Any]]
+    nodes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
+    fingerprints: Fingerprints | None = None
+
+    def take(self, index: np.ndarray) -> Scored:
+        """The documents at ``index`` (no dead letters, no fingerprints: what the decision stage needs)."""
+        ev = self.evidence
+        return Scored(
+            self.table.take(pa.array(index)),
+            Evidence(ev.p_synthetic[index], ev.judged[index], ev.hard[index], []),
+            [self.sources[i] for i in index.tolist()],
+            self.pre_llm[index],
+            [],
+            self.nodes[index],
+        )
+
+    @staticmethod
+    def concat(parts: list[Scored]) -> Scored:
+        """Scored documents of several batches as one (parts without documents are skipped)."""
+        parts = [s for s in parts if s.table is not None and s.table.num_rows]
+        if not parts:
+            return Scored(None, None, [], np.zeros(0, bool), [])
+        evidence = Evidence(*(np.concatenate([getattr(s.evidence, k) for s in parts]) for k in _ARRAYS), [])
+        return Scored(
+            pa.concat_tables([s.table for s in parts]),
+            evidence,
+            [src for s in parts for src in s.sources],
+            np.concatenate([s.pre_llm for s in parts]),
+            [],
+            np.concatenate([s.nodes for s in parts]),
+        )
+
+
+_ARRAYS = ("p_synthetic", "judged", "hard")
 
 
 class Decider:
-    """Labels scored batches and splits them into one table per label; needs no models."""
+    """Labels scored batches, with their near-duplicate clusters, and splits them into one table per label."""
 
     def __init__(self, config: Config, schema: pa.Schema):
         self.config = config
         self.schema = schema
 
-    def decide(self, scored: Scored, calibrated: dict[str, SourceThreshold]) -> dict[str, pa.Table]:
-        """One table per label, each source judged by its calibrated thresholds, else the global ones."""
+    def decide(
+        self, scored: Scored, calibrated: dict[str, SourceThreshold], clustered: pa.Table | None = None
+    ) -> dict[str, pa.Table]:
+        """One table per label (and ``DEDUPLICATED`` for the copies ``--dedup`` leaves out), each source judged by
+        its calibrated thresholds, else the global ones."""
         if scored.table is None:
             return {}
-        table, labels = self.labelled(scored, calibrated)
-        return {lab: table.filter(labels == lab) for lab in LABELS if (labels == lab).any()}
+        table, labels = self.labelled(scored, calibrated, clustered)
+        copy = np.zeros(len(labels), dtype=bool)
+        if self.config.dedup.drop_duplicates:
+            copy = ~table.column("is_canonical").to_numpy(zero_copy_only=False) & (labels != "synthetic")
+        out = {lab: table.filter(mask) for lab in LABELS if (mask := (labels == lab) & ~copy).any()}
+        if copy.any():
+            dropped = table.filter(copy).select(["id", "source_uri", "near_dup_cluster"])
+            out[DEDUPLICATED] = dropped.append_column("label", pa.array(labels[copy])).cast(DEDUPLICATED_SCHEMA)
+        return out
 
-    def labelled(self, scored: Scored, calibrated: dict[str, SourceThreshold]) -> tuple[pa.Table, np.ndarray]:
-        """The batch's table with its final reasons, and the label of each row."""
-        d = self.config.decision
+    def labelled(
+        self, scored: Scored, calibrated: dict[str, SourceThreshold], clustered: pa.Table | None = None
+    ) -> tuple[pa.Table, np.ndarray]:
+        """The batch's table with its near-duplicate columns, final ``p_synthetic`` and reasons, and each label."""
+        d, n = self.config.decision, self.config.dedup
+        table = scored.table
+        ids, domains = table.column("id").to_pylist(), table.column("domain").to_pylist()
+        near = near_dup_columns(scored.nodes, ids, domains, clustered or CLUSTER_SCHEMA.empty_table())
+        count = near["near_dup_count"].to_numpy()
+        n_domains = pc.list_value_length(near["near_dup_domains"]).to_numpy()
+        known = near["near_dup_known_synthetic"].to_numpy(zero_copy_only=False)
+        evidence, dup_reasons = with_near_duplicates(
+            scored.evidence, count, n_domains, known, n.farm_min_domains, n.farm_logit, n.known_synthetic_p
+        )
         syn_t, hum_t, calibration = lookup(scored.sources, calibrated, d.synthetic_threshold, d.human_threshold)
-        decisions = label(scored.evidence, syn_t, hum_t)
-        reasons = scored.table.column("reasons").to_pylist()
-        reasons = [[*r, *why, cal] for r, why, cal in zip(reasons, decisions.reasons, calibration)]
-        column = pa.array(reasons, pa.list_(pa.string()))
-        index = self.schema.get_field_index("reasons")
-        table = scored.table.set_column(index, self.schema.field(index), column)
-        return table, np.array(decisions.labels)
+        decisions = label(evidence, syn_t, hum_t)
+        reasons = table.column("reasons").to_pylist()
+        reasons = [
+            [*r, *dup, *why, cal] for r, dup, why, cal in zip(reasons, dup_reasons, decisions.reasons, calibration)
+        ]
+        table = _replace(table, "reasons", pa.array(reasons, pa.list_(pa.string())))
+        table = _replace(table, "p_synthetic", pa.array(evidence.p_synthetic, pa.float32()))
+        for name, column in near.items():
+            table = table.append_column(self.schema.field(name), column)
+        return table.cast(self.schema), np.array(decisions.labels)
+
+
+def _replace(table: pa.Table, name: str, column: pa.Array) -> pa.Table:
+    index = table.schema.get_field_index(name)
+    return table.set_column(index, table.schema.field(index), column)
 
 
 class Annotator:
@@ -79,14 +153,18 @@ class Annotator:
         self.detectors = [registry.create(name) for name in config.detectors.enabled]
         self.detector_versions = {d.name: d.version for d in self.detectors}
         score_columns = [score_column(d.name, out) for d in self.detectors for out in d.outputs]
+        self.scored_schema = scored_schema(score_columns)
         self.decider = Decider(config, document_schema(score_columns))
+        self.minhash = config.dedup.params()
 
     def annotate(self, raws: list[dict[str, Any]]) -> Annotated:
-        """Scores and decides a batch with the global thresholds (no calibration), in input order."""
+        """Scores and decides a batch with the global thresholds (no calibration), clustered within the batch, in
+        input order."""
         scored = self.score(raws)
         if scored.table is None:
             return Annotated([], scored.dead_letters)
-        table, labels = self.decider.labelled(scored, {})
+        clustered = near_duplicates(scored.fingerprints, self.minhash, self.config.dedup.verify_threshold)
+        table, labels = self.decider.labelled(scored, {}, clustered)
         docs = [{**row, "label": lab} for row, lab in zip(table.to_pylist(), labels.tolist())]
         return Annotated(docs, scored.dead_letters)
 
@@ -101,7 +179,16 @@ class Annotator:
         evidence = self._score(docs)
         evidence.reasons = []  # folded into the documents' reasons; not shipped twice
         pre_llm = np.array([d["era"] == "pre_llm" for d in docs], dtype=bool)
-        return Scored(pa.Table.from_pylist(docs, schema=self.decider.schema), evidence, sources, pre_llm, dead)
+        fps = fingerprints(docs, self.minhash)
+        table = pa.Table.from_pylist(docs, schema=self.scored_schema)
+        return Scored(table, evidence, sources, pre_llm, dead, fps.nodes, fps)
+
+    def fingerprint(self, raws: list[dict[str, Any]]) -> tuple[Fingerprints | None, int]:
+        """Fingerprints of known synthetic reference text (extracted, never scored), and how many records had no
+        usable text."""
+        dead: list[dict[str, Any]] = []
+        docs = [doc for raw in raws if (doc := self._prepare(raw, dead)) is not None]
+        return (fingerprints(docs, self.minhash, reference=True) if docs else None), len(dead)
 
     def reference_points(self, scored: Scored, all_documents: bool) -> list[tuple[str, float]]:
         """(source, p_synthetic) of the known-human references in a batch: every judged document of a

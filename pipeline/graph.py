@@ -1,30 +1,48 @@
-"""The Beam graph: read -> score -> calibrate per source -> decide -> write Parquet partitioned by label."""
+"""The Beam graph: read -> score -> [cluster near-duplicates, calibrate per source] -> decide -> write Parquet
+partitioned by label."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import apache_beam as beam
+import numpy as np
 from apache_beam.io.parquetio import WriteToParquet, WriteToParquetBatched
 
 from synthsieve.config import Config
+from synthsieve.dedup.partition import split
 from synthsieve.detectors.calibration import calibrate
+from synthsieve.pipeline.annotate import DEDUPLICATED
+from synthsieve.pipeline.near_dup import NearDuplicates
 from synthsieve.pipeline.transforms import (
     DEAD_LETTER,
     FILE_STATS,
     REFERENCES,
     DecideFn,
+    FingerprintFn,
     HistogramFn,
     ReadFileFn,
     ScoreFn,
 )
-from synthsieve.schemas.records import CALIBRATION_SCHEMA, DEAD_LETTER_SCHEMA, FILE_STATS_SCHEMA, LABELS
+from synthsieve.schemas.records import (
+    CALIBRATION_SCHEMA,
+    DEAD_LETTER_SCHEMA,
+    DEDUPLICATED_SCHEMA,
+    FILE_STATS_SCHEMA,
+    LABELS,
+)
 
 PARQUET = dict(codec="zstd", file_name_suffix=".parquet")
 
 
 def build(
-    pipeline: beam.Pipeline, paths: list[str], out_dir: str, config: Config, schema, references: list[str] = ()
+    pipeline: beam.Pipeline,
+    paths: list[str],
+    out_dir: str,
+    config: Config,
+    schema,
+    references: list[str] = (),
+    known_synthetic: list[str] = (),
 ) -> None:
     """Adds the whole job to ``pipeline``; every shard goes under ``out_dir``.
 
@@ -35,9 +53,13 @@ def build(
         config: the run configuration.
         schema: the document schema for the configured detectors.
         references: matched files of known-human text that calibrate per-source thresholds (not labelled).
+        known_synthetic: matched files of known synthetic text: near-duplicates of it are synthetic (not labelled).
     """
+    if config.dedup.partitions < 1:
+        raise ValueError("dedup.partitions must be resolved first (pipeline.run.with_partitions)")
     read = _read(pipeline, "", paths, config)
     scored = _score(read.batches, "", config, reference=False)
+    clusters = _near_duplicates(pipeline, scored.scored, config, known_synthetic)
     points = [scored[REFERENCES]]
     if references:
         points.append(
@@ -51,9 +73,14 @@ def build(
             | "Calibrate" >> beam.FlatMap(_calibrate, config)
         )
         thresholds = beam.pvalue.AsDict(calibrated)
-    else:  # nothing can calibrate: decide in the scoring stage instead of waiting for every reference score
+    else:  # nothing can calibrate: no side input to wait for
         calibrated, thresholds = pipeline | "NoCalibration" >> beam.Create([]), {}
-    decided = scored.scored | "Decide" >> beam.ParDo(DecideFn(config, schema), thresholds).with_outputs(*LABELS)
+    parts = config.dedup.partitions
+    decided = (
+        {"scored": scored.scored | "SplitScored" >> beam.FlatMap(_split_scored, parts), "clusters": clusters}
+        | "JoinClusters" >> beam.CoGroupByKey()
+        | "Decide" >> beam.ParDo(DecideFn(config, schema), thresholds).with_outputs(*LABELS, DEDUPLICATED)
+    )
     for label in LABELS:
         decided[label] | f"Write_{label}" >> WriteToParquetBatched(
             f"{out_dir}/label={label}/part", schema=schema, **PARQUET
@@ -62,6 +89,9 @@ def build(
         (read[DEAD_LETTER], scored[DEAD_LETTER])
         | "DeadLetters" >> beam.Flatten()
         | "WriteDeadLetters" >> WriteToParquet(f"{out_dir}/dead_letter/part", schema=DEAD_LETTER_SCHEMA, **PARQUET)
+    )
+    decided[DEDUPLICATED] | "WriteDeduplicated" >> WriteToParquetBatched(
+        f"{out_dir}/_accounting/deduplicated/part", schema=DEDUPLICATED_SCHEMA, **PARQUET
     )
     read[FILE_STATS] | "WriteFileStats" >> WriteToParquet(
         f"{out_dir}/_accounting/files/part", schema=FILE_STATS_SCHEMA, **PARQUET
@@ -72,6 +102,29 @@ def build(
         | "WriteCalibration"
         >> WriteToParquet(f"{out_dir}/_accounting/calibration/part", schema=CALIBRATION_SCHEMA, **PARQUET)
     )
+
+
+def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synthetic: list[str]):
+    """Near-duplicate cluster rows of the corpus, keyed by node partition; ``known_synthetic`` files join the
+    clustering as reference documents."""
+    fps = [scored | "Fingerprints" >> beam.FlatMap(lambda s: [s.fingerprints] if s.fingerprints else [])]
+    if known_synthetic:
+        batches = _read(pipeline, "KnownSynthetic", known_synthetic, config).batches
+        fps.append(batches | "SpreadKnownSynthetic" >> beam.Reshuffle() | beam.ParDo(FingerprintFn(config)))
+    d = config.dedup
+    return (
+        fps
+        | "AllFingerprints" >> beam.Flatten()
+        | "NearDuplicates" >> NearDuplicates(d.params(), d.verify_threshold, d.rounds, d.partitions)
+    )
+
+
+def _split_scored(scored, parts: int):
+    """A scored batch split by the partition of its documents' node keys (the join with their clusters)."""
+    if scored.table is None:
+        return []
+    index = np.arange(scored.table.num_rows)
+    return [(p, scored.take(idx)) for p, (idx,) in split(scored.nodes, parts, index)]
 
 
 def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config):

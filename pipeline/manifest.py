@@ -8,33 +8,42 @@ from typing import Any
 from synthsieve.pipeline.outputs import join, read_columns
 from synthsieve.schemas.records import LABELS
 
+DEDUPLICATED = "deduplicated"
+
 FILE_ERROR = "unreadable_file"
 
 
 def count_outputs(folder: str) -> dict[str, Any]:
     """Per-label, per-dead-letter-reason and per-input-file counts of a run's shards, with the accounting check.
 
-    ``documents read = human + synthetic + uncertain + dead_letter`` must hold per input file; a file that could
-    not be opened or broke off mid-way is listed under ``file_errors``.
+    ``documents read = human + synthetic + uncertain + dead_letter + deduplicated`` must hold per input file; a
+    file that could not be opened or broke off mid-way is listed under ``file_errors``.
     """
     per_file: dict[str, Counter] = defaultdict(Counter)
     labels = Counter()
+    near = _NearDuplicateCounts()
     for label in LABELS:
-        table = read_columns(join(folder, f"label={label}"), ["source_uri"])
+        table = read_columns(join(folder, f"label={label}"), ["source_uri", *_NEAR_COLUMNS])
         for uri in table.column("source_uri").to_pylist() if table is not None else []:
             per_file[uri][label] += 1
             labels[label] += 1
+        near.add(table)
+    dropped = read_columns(join(folder, "_accounting", "deduplicated"), ["source_uri", "near_dup_cluster"])
+    for uri in dropped.column("source_uri").to_pylist() if dropped is not None else []:
+        per_file[uri][DEDUPLICATED] += 1
+    near.add_removed(dropped)
     reasons, file_errors = _dead_letters(folder, per_file)
     stats = read_columns(join(folder, "_accounting", "files"), ["source_uri", "source_format", "documents_read"])
     for row in stats.to_pylist() if stats is not None else []:
         per_file[row["source_uri"]]["read"] += row["documents_read"]
     files = {uri: _file_entry(c) for uri, c in sorted(per_file.items())}
     read = sum(c["read"] for c in per_file.values())
-    written = sum(labels.values()) + sum(reasons.values())
+    written = sum(labels.values()) + sum(reasons.values()) + near.removed
     return {
         "documents_read": read,
         "labels": {label: labels[label] for label in LABELS},
         "dead_letter": {"total": sum(reasons.values()), "by_reason": dict(sorted(reasons.items()))},
+        "near_duplicates": near.summary(),
         "file_errors": file_errors,
         "files": files,
         "calibration": _calibration(folder),
@@ -55,9 +64,43 @@ def _dead_letters(folder: str, per_file: dict[str, Counter]) -> tuple[Counter, l
 
 
 def _file_entry(counts: Counter) -> dict[str, Any]:
-    entry = {key: counts[key] for key in ("read", *LABELS, "dead_letter")}
-    entry["balanced"] = entry["read"] == sum(counts[k] for k in (*LABELS, "dead_letter"))
+    entry = {key: counts[key] for key in ("read", *LABELS, "dead_letter", DEDUPLICATED)}
+    entry["balanced"] = entry["read"] == sum(counts[k] for k in (*LABELS, "dead_letter", DEDUPLICATED))
     return entry
+
+
+_NEAR_COLUMNS = ["near_dup_cluster", "near_dup_count", "is_canonical", "near_dup_known_synthetic"]
+
+
+class _NearDuplicateCounts:
+    """Clusters, copies and known-synthetic matches over the written shards and the copies ``--dedup`` removed."""
+
+    def __init__(self):
+        self.clusters: set[str] = set()
+        self.copies = self.known = self.removed = 0
+
+    def add(self, table) -> None:
+        if table is None:
+            return
+        for cluster, count, canonical, known in zip(*(table.column(c).to_pylist() for c in _NEAR_COLUMNS)):
+            if count > 1:
+                self.clusters.add(cluster)
+                self.copies += not canonical
+            self.known += known
+
+    def add_removed(self, table) -> None:
+        if table is not None:
+            self.removed += table.num_rows
+            self.copies += table.num_rows
+            self.clusters.update(table.column("near_dup_cluster").to_pylist())
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "clusters": len(self.clusters),
+            "duplicates": self.copies,
+            "removed": self.removed,
+            "known_synthetic_matches": self.known,
+        }
 
 
 def _calibration(folder: str) -> dict[str, Any]:

@@ -1,165 +1,209 @@
-"""Beam plumbing of near-duplicate clustering: LSH buckets -> verified edges -> connected components -> clusters.
+"""Beam plumbing of near-duplicate clustering: LSH buckets -> verified pairs -> connected components -> clusters.
 
-Every step groups by a bucket, a node or a cluster; none sees the whole corpus. The pure logic lives in
-``synthsieve.dedup``; results depend only on the input, never on bundling or worker count.
+Every step groups by a hash partition of bucket keys, nodes or cluster labels and handles its group as numpy
+blocks (``synthsieve.dedup``); none sees the whole corpus, and the runner shuffles a few large blocks per batch and
+partition rather than one element per document or bucket. Results depend only on the input, never on bundling,
+partition count or worker count.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import apache_beam as beam
 import numpy as np
+import pyarrow as pa
 from apache_beam.metrics import Metrics
 
-from synthsieve.dedup.components import bucket_edges, cluster_rows, large_star, small_star
-from synthsieve.dedup.lsh import band_keys, has_shingles
+from synthsieve.dedup.clusters import cluster_table
+from synthsieve.dedup.components import both_ways, labels, large_star, small_star
+from synthsieve.dedup.fingerprints import Fingerprints
+from synthsieve.dedup.lsh import bucket_entries, candidate_edges, estimated_jaccard
 from synthsieve.dedup.minhash import MinHashParams
+from synthsieve.dedup.partition import concat, index_of, split
 
-UNCONVERGED = "near_dup_unconverged"  # counter: edge changes in the last round; non-zero means raise ``rounds``
-_EXACT = -1  # the "band" of exact-duplicate keys (content hashes)
-DEFAULT_PARAMS = MinHashParams()
+UNCONVERGED = "near_dup_unconverged"  # counter: changes in the last round; non-zero means raise ``rounds``
 
 
 class NearDuplicates(beam.PTransform):
-    """Documents in; one row per document out: ``id``, ``near_dup_cluster``, ``near_dup_count``, ``is_canonical``,
-    ``near_dup_domains``.
-
-    Input elements are dicts with ``id`` (str, unique), ``signature`` (uint32 MinHash values as a numpy array or
-    their bytes), ``domain``, ``crawl_date`` (or None) and ``content_hash``.
+    """``Fingerprints`` batches in (corpus and reference documents); ``(partition, CLUSTER_SCHEMA table)`` out: the
+    near-duplicate columns of every corpus document in a cluster, keyed by the partition of its node, ready to
+    join with documents split by ``partition.split(nodes, partitions, ...)``.
 
     Args:
         params: MinHash/LSH settings the signatures were computed with.
-        verify_threshold: minimum estimated Jaccard of a linked pair; None links every LSH candidate.
+        threshold: minimum estimated Jaccard of a linked pair; 0 links every LSH candidate.
         rounds: connected-component rounds (two GroupByKeys each); 10 settle chains of 1,000 documents.
+        partitions: hash partitions of every grouping step.
     """
 
-    def __init__(self, params: MinHashParams = DEFAULT_PARAMS, verify_threshold: float | None = 0.5, rounds: int = 10):
+    def __init__(self, params: MinHashParams, threshold: float = 0.5, rounds: int = 10, partitions: int = 32):
         super().__init__()
-        self.params = params
-        self.verify_threshold = verify_threshold
-        self.rounds = rounds
+        self.params, self.threshold, self.rounds, self.partitions = params, threshold, rounds, partitions
 
-    def expand(self, docs):
-        edges = (
-            docs
-            | "BatchForKeys" >> beam.BatchElements(min_batch_size=64, max_batch_size=1024)
-            | "BucketKeys" >> beam.ParDo(BucketKeysFn(self.params))
+    def expand(self, fps):
+        parts = self.partitions
+        pairs = (
+            fps
+            | "BucketEntries" >> beam.FlatMap(_bucket_entries, self.params, parts)
             | "GroupBuckets" >> beam.GroupByKey()
-            | "BucketEdges" >> beam.ParDo(BucketEdgesFn(self.verify_threshold))
+            | "Candidates" >> beam.FlatMap(_candidates, parts)
         )
+        edges = self._verified(fps, pairs) if self.threshold > 0 else pairs | "Trust" >> beam.Map(_trusted)
         for r in range(self.rounds):
             counter = UNCONVERGED if r == self.rounds - 1 else f"near_dup_changes_round{r}"
-            edges = edges | f"LargeStar{r}" >> _StarStep(large_star, counter)
-            edges = edges | f"SmallStar{r}" >> _StarStep(small_star, counter)
-        labels = edges | "BothWays" >> beam.FlatMap(_both_ways) | "Label" >> beam.CombinePerKey(min)
-        members = docs | "Members" >> beam.Map(lambda d: (d["id"], _member(d)))
+            edges = edges | f"LargeStar{r}" >> _StarStep(large_star, counter, parts)
+            edges = edges | f"SmallStar{r}" >> _StarStep(small_star, counter, parts)
+        node_labels = (
+            edges
+            | "LabelEdges" >> beam.FlatMap(_edges_by_node, parts)
+            | "GroupLabels" >> beam.GroupByKey()
+            | "Labels" >> beam.FlatMap(_labels, parts)
+        )
+        members = fps | "Members" >> beam.FlatMap(_members, parts)
         return (
-            {"member": members, "label": labels}
-            | "JoinLabels" >> beam.CoGroupByKey()
-            | "KeyByCluster" >> beam.FlatMap(_key_by_cluster)
+            {"members": members, "labels": node_labels}
+            | "JoinMembers" >> beam.CoGroupByKey()
+            | "LabelMembers" >> beam.FlatMap(_label_members, parts)
             | "GroupClusters" >> beam.GroupByKey()
-            | "ClusterRows" >> beam.ParDo(ClusterRowsFn())
+            | "Clusters" >> beam.ParDo(ClustersFn(parts))
+        )
+
+    def _verified(self, fps, pairs):
+        """Pairs whose estimated Jaccard reaches the threshold, as ``(larger, smaller)`` edge blocks: the second
+        node's signature is looked up in its partition, then the first's in its own."""
+        parts = self.partitions
+        sigs = fps | "Signatures" >> beam.FlatMap(lambda fp: split(fp.nodes, parts, fp.nodes, fp.signatures))
+        with_second = (
+            {"sigs": sigs, "pairs": pairs}
+            | "JoinSecond" >> beam.CoGroupByKey()
+            | "AttachSecond" >> beam.FlatMap(_attach_second, parts)
+        )
+        return (
+            {"sigs": sigs, "pairs": with_second}
+            | "JoinFirst" >> beam.CoGroupByKey()
+            | "Verify" >> beam.ParDo(VerifyFn(self.threshold))
         )
 
 
-class BucketKeysFn(beam.DoFn):
-    """A batch of documents in; ``((band, bucket), (id, signature bytes))`` out, plus the exact-duplicate key."""
+class VerifyFn(beam.DoFn):
+    """A partition's signatures and the pairs whose first node lies there in; verified edges out."""
 
-    def __init__(self, params: MinHashParams):
-        self.params = params
-
-    def process(self, batch: list[dict[str, Any]]):
-        sigs = np.stack([_signature(d["signature"]) for d in batch])
-        keys = band_keys(sigs, self.params).view(np.int64)  # signed: Beam's key coder is exact for int64
-        for doc, sig, row, live in zip(batch, sigs, keys.tolist(), has_shingles(sigs)):
-            value = (doc["id"], sig.tobytes())
-            if live:
-                yield from (((band, key), value) for band, key in enumerate(row))
-            if doc.get("content_hash"):
-                yield (_EXACT, doc["content_hash"]), value
-
-
-class BucketEdgesFn(beam.DoFn):
-    """One bucket in; its verified star edges out. Counts candidates that no verified edge reaches."""
-
-    def __init__(self, threshold: float | None):
+    def __init__(self, threshold: float):
         self.threshold = threshold
 
     def setup(self):
         self.rejected = Metrics.counter("synthsieve", "near_dup_candidates_rejected")
 
-    def process(self, bucket):
-        members = {doc: _signature(sig) for doc, sig in bucket[1]}
-        if len(members) < 2:
+    def process(self, joined):
+        nodes, sigs = _signature_block(joined[1]["sigs"])
+        a, b, sig_b = concat(joined[1]["pairs"], 3)
+        if not len(a):
             return
-        edges = bucket_edges(members.items(), self.threshold)
-        self.rejected.inc(len(members) - 1 - len(edges))
-        yield from edges
+        keep = estimated_jaccard(sigs[index_of(nodes, a)], sig_b) >= self.threshold
+        self.rejected.inc(int((~keep).sum()))
+        yield b[keep], a[keep]
 
 
-class ClusterRowsFn(beam.DoFn):
-    """One cluster's members in; their output rows out. Counts the non-canonical members (the duplicates)."""
+class ClustersFn(beam.DoFn):
+    """Whole clusters (members with their labels) in; their rows out, keyed by each member's node partition."""
+
+    def __init__(self, partitions: int):
+        self.partitions = partitions
 
     def setup(self):
         self.duplicates = Metrics.counter("synthsieve", "near_dup_duplicates")
 
-    def process(self, label_members):
-        rows = cluster_rows(list(label_members[1]))
-        self.duplicates.inc(len(rows) - 1)
-        yield from rows
+    def process(self, group):
+        members, labels_ = concat(group[1], 2)
+        table = cluster_table(members.to_pylist(), labels_.tolist())
+        self.duplicates.inc(int((~table.column("is_canonical").to_numpy(zero_copy_only=False)).sum()))
+        yield from ((p, block) for p, (block,) in split(table.column("node").to_numpy(), self.partitions, table))
 
 
 class _StarStep(beam.PTransform):
-    """One large-star or small-star step: group edges by node, rewrite each node's edges, count changes."""
+    """One large-star or small-star step: group edges by node partition, rewrite, count changes."""
 
-    def __init__(self, step: Callable, counter: str):
+    def __init__(self, step: Callable, counter: str, partitions: int):
         super().__init__()
-        self.step = step
-        self.counter = counter
+        self.step, self.counter, self.partitions = step, counter, partitions
 
     def expand(self, edges):
         return (
             edges
-            | "BothWays" >> beam.FlatMap(_both_ways)
+            | "ByNode" >> beam.FlatMap(_edges_by_node, self.partitions)
             | "GroupNodes" >> beam.GroupByKey()
             | "Rewrite" >> beam.ParDo(StarFn(self.step, self.counter))
         )
 
 
 class StarFn(beam.DoFn):
-    """A node and its neighbours in; the step's new edges out; the step's changes go to a Metrics counter."""
+    """A partition's edges (both directions) in; the step's new edges out, its changes to a Metrics counter."""
 
     def __init__(self, step: Callable, counter: str):
-        self.step = step
-        self.counter_name = counter
+        self.step, self.counter_name = step, counter
 
     def setup(self):
         self.changes = Metrics.counter("synthsieve", self.counter_name)
 
-    def process(self, node_neighbours):
-        edges, changed = self.step(*node_neighbours)
+    def process(self, group):
+        edges, changed = self.step(*concat(group[1], 2))
         self.changes.inc(changed)
-        yield from edges
+        if len(edges[0]):
+            yield edges
 
 
-def _signature(value) -> np.ndarray:
-    return np.frombuffer(value, dtype=np.uint32) if isinstance(value, bytes) else np.asarray(value, dtype=np.uint32)
+def _bucket_entries(fp: Fingerprints, params: MinHashParams, parts: int):
+    keys, nodes = bucket_entries(fp.nodes, fp.signatures, fp.exact, params)
+    return split(keys, parts, keys, nodes)
 
 
-def _both_ways(edge: tuple[str, str]):
-    yield edge
-    yield edge[1], edge[0]
+def _candidates(group, parts: int):
+    """A partition of bucket entries in; candidate pairs out, keyed by the partition of their second node."""
+    a, b = candidate_edges(*concat(group[1], 2))
+    return split(b, parts, a, b)
 
 
-def _member(doc: dict[str, Any]) -> dict[str, Any]:
-    return {"id": doc["id"], "domain": doc.get("domain"), "crawl_date": doc.get("crawl_date")}
+def _members(fp: Fingerprints, parts: int):
+    return ((p, table) for p, (table,) in split(fp.nodes, parts, fp.members))
 
 
-def _key_by_cluster(joined):
-    """``(id, {member, label})`` in; ``(label, member)`` out (a document without edges labels itself)."""
-    doc, grouped = joined
-    labels = list(grouped["label"])
-    for member in grouped["member"]:
-        yield min([doc, *labels]), member
+def _trusted(pairs: tuple) -> tuple:
+    a, b = pairs[1]
+    return b, a
+
+
+def _attach_second(joined, parts: int):
+    """Pairs whose second node lies in this partition get its signature; out keyed by the first node's partition."""
+    nodes, sigs = _signature_block(joined[1]["sigs"])
+    a, b = concat(joined[1]["pairs"], 2)
+    if len(a):
+        yield from split(a, parts, a, b, sigs[index_of(nodes, b)])
+
+
+def _signature_block(blocks) -> tuple[np.ndarray, np.ndarray]:
+    nodes, sigs = concat(blocks, 2)
+    order = np.argsort(nodes)
+    return nodes[order], sigs[order]
+
+
+def _edges_by_node(edges: tuple, parts: int):
+    src, dst = both_ways(edges)
+    return split(src, parts, src, dst)
+
+
+def _labels(group, parts: int):
+    node, label = labels(*concat(group[1], 2))
+    return split(node, parts, node, label)
+
+
+def _label_members(joined, parts: int):
+    """A partition's members and node labels in; labelled members out, keyed by the partition of their label."""
+    node, label = concat(joined[1]["labels"], 2)
+    if not len(node) or not joined[1]["members"]:
+        return
+    members = pa.concat_tables(joined[1]["members"])
+    order = np.argsort(node)
+    mine = members.filter(pa.array(np.isin(members.column("node").to_numpy(), node)))
+    label_of = label[order][index_of(node[order], mine.column("node").to_numpy())]
+    yield from split(label_of, parts, mine, label_of)

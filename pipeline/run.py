@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -16,6 +17,9 @@ from synthsieve.config import Config
 from synthsieve.pipeline import graph
 from synthsieve.pipeline.manifest import count_outputs
 from synthsieve.pipeline.outputs import STAGING, delete_existing, join, publish, write_json
+
+BYTES_PER_PARTITION = 64 << 20
+MIN_PARTITIONS = 4
 
 
 class InputError(ValueError):
@@ -36,6 +40,20 @@ def match_inputs(patterns: list[str]) -> list[str]:
     return sorted(set(paths))
 
 
+def input_bytes(paths: list[str]) -> int:
+    """Total size of the matched input files (0 where a filesystem does not say)."""
+    return sum(m.size_in_bytes or 0 for p in paths for m in FileSystems.match([p])[0].metadata_list)
+
+
+def with_partitions(config: Config, n_bytes: int) -> Config:
+    """The config with ``dedup.partitions`` fixed: as configured, else one per ``BYTES_PER_PARTITION`` of input,
+    at least ``MIN_PARTITIONS`` (a partition of the final join holds its share of the scored corpus in memory)."""
+    if config.dedup.partitions:
+        return config
+    parts = max(MIN_PARTITIONS, -(-n_bytes // BYTES_PER_PARTITION))
+    return dataclasses.replace(config, dedup=dataclasses.replace(config.dedup, partitions=parts))
+
+
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
     """Beam options from the pass-through flags; locally, an offline runner that uses every core."""
     args = list(beam_args)
@@ -52,23 +70,31 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
 
 
 def run_job(
-    inputs: list[str], output: str, config: Config, beam_args: list[str], references: list[str] = ()
+    inputs: list[str],
+    output: str,
+    config: Config,
+    beam_args: list[str],
+    references: list[str] = (),
+    known_synthetic: list[str] = (),
 ) -> dict[str, Any]:
     """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``.
 
-    ``references`` are paths or globs of known-human text that calibrate per-source thresholds.
+    ``references`` are paths or globs of known-human text that calibrate per-source thresholds;
+    ``known_synthetic`` of known synthetic text whose near-duplicates are synthetic.
     """
     from synthsieve.pipeline.annotate import Annotator
 
     paths = match_inputs(inputs)
     reference_paths = match_inputs(list(references)) if references else []
+    known_paths = match_inputs(list(known_synthetic)) if known_synthetic else []
+    config = with_partitions(config, input_bytes(paths + known_paths))
     annotator = Annotator(config)  # fails fast on a missing model before any worker starts
     staging = join(output, STAGING)
     delete_existing([staging])
     started = time.time()
     options = pipeline_options(beam_args)
     with beam.Pipeline(options=options) as pipeline:
-        graph.build(pipeline, paths, staging, config, annotator.decider.schema, reference_paths)
+        graph.build(pipeline, paths, staging, config, annotator.decider.schema, reference_paths, known_paths)
     elapsed = time.time() - started
     counts = count_outputs(staging)
     manifest = {
@@ -76,6 +102,8 @@ def run_job(
         "detector_versions": annotator.detector_versions,
         "inputs": paths,
         "human_references": reference_paths,
+        "known_synthetic_references": known_paths,
+        "minhash": str(config.dedup.params()),
         "output": output,
         "config": config.to_dict(),
         "beam_args": beam_args,

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 import apache_beam as beam
+import pyarrow as pa
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
@@ -84,8 +85,30 @@ class ScoreFn(beam.DoFn):
             yield scored
 
 
+class FingerprintFn(beam.DoFn):
+    """A batch of raw known-synthetic reference documents in; their ``Fingerprints`` out (never scored)."""
+
+    def __init__(self, config: Config):
+        self.config = config
+
+    def setup(self):
+        from synthsieve.pipeline.annotate import Annotator
+
+        self.annotator = Annotator(self.config)
+        self.used = Metrics.counter("synthsieve", "known_synthetic_references")
+        self.unusable = Metrics.counter("synthsieve", "known_synthetic_references_without_text")
+
+    def process(self, batch: list[dict[str, Any]]):
+        fps, unusable = self.annotator.fingerprint(batch)
+        self.unusable.inc(unusable)
+        if fps is not None:
+            self.used.inc(fps.members.num_rows)
+            yield fps
+
+
 class DecideFn(beam.DoFn):
-    """A scored batch and the calibrated sources in; one pyarrow Table per label out (tagged by label)."""
+    """A partition's scored documents and near-duplicate clusters, and the calibrated sources, in; one pyarrow
+    Table per label out (tagged by label, plus ``deduplicated`` under ``--dedup``)."""
 
     def __init__(self, config: Config, schema):
         self.config = config
@@ -97,8 +120,12 @@ class DecideFn(beam.DoFn):
         self.decider = Decider(self.config, self.schema)
         self.counters: dict[str, Any] = {}
 
-    def process(self, scored, calibrated: dict):
-        for label, table in self.decider.decide(scored, calibrated).items():
+    def process(self, joined, calibrated: dict):
+        from synthsieve.pipeline.annotate import Scored
+
+        scored = Scored.concat(joined[1]["scored"])
+        clustered = pa.concat_tables(joined[1]["clusters"]) if joined[1]["clusters"] else None
+        for label, table in self.decider.decide(scored, calibrated, clustered).items():
             if label not in self.counters:
                 self.counters[label] = Metrics.counter("synthsieve", f"label:{label}")
             self.counters[label].inc(table.num_rows)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import xxhash
 
-_SPACE = re.compile(r"\s+")
-
 
 def normalize_text(text: str) -> str:
     """NFKC, lowercased, whitespace collapsed: the form content hashes and near-duplicate shingles are taken on."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())  # split() and re's \s: same spaces
 
 
 def content_hash(text: str) -> str:

@@ -41,6 +41,39 @@ DOCUMENT_FIELDS: tuple[pa.Field, ...] = (
     pa.field("detector_versions", pa.map_(pa.string(), pa.string()), nullable=False),
 )
 
+#: Near-duplicate columns of every document (``dedup``): appended to DOCUMENT_FIELDS once clustering is done.
+NEAR_DUP_FIELDS: tuple[pa.Field, ...] = (
+    pa.field("near_dup_cluster", pa.string(), nullable=False),
+    pa.field("near_dup_count", pa.int32(), nullable=False),
+    pa.field("is_canonical", pa.bool_(), nullable=False),
+    pa.field("near_dup_domains", pa.list_(pa.string()), nullable=False),
+    pa.field("near_dup_known_synthetic", pa.bool_(), nullable=False),
+)
+
+#: What near-duplicate clustering needs to know of a document besides its signature; ``node`` is its 64-bit key.
+MEMBER_SCHEMA = pa.schema(
+    [
+        pa.field("node", pa.uint64(), nullable=False),
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("domain", pa.string()),
+        pa.field("crawl_date", _TS),
+        pa.field("reference", pa.bool_(), nullable=False),
+    ]
+)
+
+#: Near-duplicate columns of the documents in a cluster (singletons have none), keyed by ``node``.
+CLUSTER_SCHEMA = pa.schema([MEMBER_SCHEMA.field("node"), *NEAR_DUP_FIELDS])
+
+#: A document left out of the human/uncertain output by ``--dedup``: counted in the manifest's accounting.
+DEDUPLICATED_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("source_uri", pa.string(), nullable=False),
+        pa.field("near_dup_cluster", pa.string(), nullable=False),
+        pa.field("label", pa.string(), nullable=False),
+    ]
+)
+
 DEAD_LETTER_SCHEMA = pa.schema(
     [
         pa.field("source_uri", pa.string(), nullable=False),
@@ -80,7 +113,13 @@ def score_column(detector: str, score: str) -> str:
     return f"{detector}__{score}"
 
 
-def document_schema(score_columns: Iterable[str] = ()) -> pa.Schema:
-    """Schema of scored documents: fixed provenance/decision fields plus one float32 column per detector score."""
+def scored_schema(score_columns: Iterable[str] = ()) -> pa.Schema:
+    """Schema of scored documents before clustering: provenance/decision fields plus one float32 column per
+    detector score."""
     extra = [pa.field(name, pa.float32()) for name in sorted(score_columns)]
     return pa.schema([*DOCUMENT_FIELDS, *extra])
+
+
+def document_schema(score_columns: Iterable[str] = ()) -> pa.Schema:
+    """Schema of written documents: ``scored_schema`` plus the near-duplicate columns."""
+    return pa.schema([*scored_schema(score_columns), *NEAR_DUP_FIELDS])

@@ -19,6 +19,7 @@ _CONFIG_FLAGS = {
     "min_words": "detectors.min_words",
     "synthetic_threshold": "decision.synthetic_threshold",
     "human_threshold": "decision.human_threshold",
+    "dedup": "dedup.drop_duplicates",
 }
 
 
@@ -69,6 +70,15 @@ def main(quiet: bool, verbose: bool) -> None:
     multiple=True,
     help="Known-human documents (any input format; repeatable) that calibrate per-source thresholds.",
 )
+@click.option(
+    "--reference",
+    "known_synthetic",
+    multiple=True,
+    help="Known synthetic documents (any input format; repeatable): their near-duplicates are labelled synthetic.",
+)
+@click.option(
+    "--dedup", is_flag=True, default=None, help="Leave non-canonical near-duplicates out of human/uncertain output."
+)
 @_config_options
 @click.pass_context
 def run(
@@ -76,6 +86,7 @@ def run(
     inputs: tuple[str, ...],
     output: str,
     references: tuple[str, ...],
+    known_synthetic: tuple[str, ...],
     config_path: str | None,
     **flags,
 ) -> None:
@@ -92,7 +103,7 @@ def run(
     if not paths:
         raise click.UsageError("no INPUT given")
     try:
-        manifest = run_job(paths, output, config, beam_args, list(references))
+        manifest = run_job(paths, output, config, beam_args, list(references), list(known_synthetic))
     except (InputError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(_summary(manifest))
@@ -104,8 +115,10 @@ def run(
 
 def _summary(manifest: dict[str, Any]) -> str:
     read = manifest["documents_read"] or 1
+    near = manifest["near_duplicates"]
     rows = [(label, n) for label, n in manifest["labels"].items()] + [
-        ("dead_letter", manifest["dead_letter"]["total"])
+        ("dead_letter", manifest["dead_letter"]["total"]),
+        ("deduplicated", near["removed"]),
     ]
     lines = [
         f"synthsieve {manifest['pipeline_version']}: {manifest['documents_read']} documents read from "
@@ -114,6 +127,10 @@ def _summary(manifest: dict[str, Any]) -> str:
     lines += [f"  {name:<12}{n:>10}  {100 * n / read:5.1f}%" for name, n in rows]
     for reason, n in manifest["dead_letter"]["by_reason"].items():
         lines.append(f"    {reason:<24}{n:>6}")
+    lines.append(
+        f"  near-duplicates: {near['clusters']} clusters, {near['duplicates']} copies, "
+        f"{near['known_synthetic_matches']} matches of known synthetic text"
+    )
     cal = manifest["calibration"]
     lines.append(f"  calibrated sources: {cal['calibrated_sources']} ({cal['references']} human references)")
     lines.append(f"  accounting {'balanced' if manifest['balanced'] else 'FAILED'}; output: {manifest['output']}")

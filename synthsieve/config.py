@@ -69,6 +69,41 @@ class CalibrationConfig:
 
 
 @dataclass
+class DedupConfig:
+    """Near-duplicate clustering (MinHash LSH, datasketch-compatible) and what clusters do to the decision."""
+
+    num_perm: int = field(default=128, metadata={"help": "MinHash permutations (= bands * rows)"})
+    ngram: int = field(default=5, metadata={"help": "words per shingle"})
+    seed: int = field(default=1, metadata={"help": "seed of the permutations (datasketch's seed)"})
+    bands: int = field(default=32, metadata={"help": "LSH bands: documents sharing any band are candidates"})
+    rows: int = field(default=4, metadata={"help": "signature values per band"})
+    verify_threshold: float = field(
+        default=0.5, metadata={"help": "candidates need this estimated Jaccard to link; 0 trusts LSH alone"}
+    )
+    rounds: int = field(default=10, metadata={"help": "connected-component rounds (10 settle chains of 1,000)"})
+    partitions: int = field(
+        default=0,
+        metadata={"help": "hash partitions of the clustering and join steps; 0: one per 64 MiB of input, at least 4"},
+    )
+    farm_min_domains: int = field(
+        default=5, metadata={"help": "a cluster spanning this many registered domains is a content-farm signal"}
+    )
+    farm_logit: float = field(default=2.0, metadata={"help": "added to logit(p_synthetic) of content-farm copies"})
+    known_synthetic_p: float = field(
+        default=0.99, metadata={"help": "p_synthetic floor of near-duplicates of --reference text (hard evidence)"}
+    )
+    drop_duplicates: bool = field(
+        default=False, metadata={"help": "leave non-canonical copies out of the human and uncertain outputs"}
+    )
+
+    def params(self):
+        """The MinHash/LSH parameters as ``dedup.minhash.MinHashParams``."""
+        from synthsieve.dedup.minhash import MinHashParams
+
+        return MinHashParams(self.num_perm, self.ngram, self.seed, self.bands, self.rows)
+
+
+@dataclass
 class Config:
     """The whole run configuration."""
 
@@ -76,6 +111,7 @@ class Config:
     detectors: DetectorConfig = field(default_factory=DetectorConfig)
     decision: DecisionConfig = field(default_factory=DecisionConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
 
     def validate(self) -> Config:
         """Checks value ranges; raises ConfigError naming the key, the value and what is allowed."""
@@ -95,12 +131,27 @@ class Config:
                 f"decision.human_threshold ({d.human_threshold}) must be below "
                 f"decision.synthetic_threshold ({d.synthetic_threshold})"
             )
+        self._validate_dedup()
         from synthsieve.detectors import registry
 
         unknown = [name for name in self.detectors.enabled if name not in registry.known()]
         if unknown:
             raise ConfigError(f"detectors.enabled: unknown {unknown}; known detectors: {', '.join(registry.known())}")
         return self
+
+    def _validate_dedup(self) -> None:
+        n = self.dedup
+        for key in ("num_perm", "ngram", "bands", "rows", "rounds"):
+            _positive(f"dedup.{key}", getattr(n, key))
+        if n.partitions < 0:
+            raise ConfigError(f"dedup.partitions: {n.partitions} must be 0 (automatic) or positive")
+        if n.bands * n.rows != n.num_perm:
+            raise ConfigError(f"dedup: bands * rows must equal num_perm ({n.bands} * {n.rows} != {n.num_perm})")
+        for key in ("verify_threshold", "known_synthetic_p"):
+            if not 0.0 <= getattr(n, key) <= 1.0:
+                raise ConfigError(f"dedup.{key}: {getattr(n, key)} is outside [0, 1]")
+        if n.farm_min_domains < 2:
+            raise ConfigError(f"dedup.farm_min_domains: {n.farm_min_domains} must be at least 2")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, for the manifest."""

@@ -26,6 +26,10 @@ def test_yaml_then_flags_override(tmp_path):
         ("decision:\n  human_threshold: 0.95\n", "must be below"),
         ("detectors:\n  enabled: [nope_v9]\n", "unknown ['nope_v9']; known detectors:"),
         ("- a\n- b\n", "top level must be a mapping"),
+        ("dedup:\n  bands: 16\n", "bands * rows must equal num_perm (16 * 4 != 128)"),
+        ("dedup:\n  partitions: -1\n", "dedup.partitions: -1 must be 0 (automatic) or positive"),
+        ("dedup:\n  verify_threshold: 1.5\n", "dedup.verify_threshold: 1.5 is outside [0, 1]"),
+        ("dedup:\n  farm_min_domains: 1\n", "must be at least 2"),
     ],
 )
 def test_bad_config_names_key_and_value(tmp_path, yaml_text, message):
@@ -45,3 +49,12 @@ def test_shipped_default_yaml_matches_the_code_defaults():
     from builders import REPO
 
     assert load_config(REPO / "configs" / "default.yaml").to_dict() == load_config().to_dict()
+
+
+def test_automatic_partitions_follow_input_size():
+    from synthsieve.pipeline.run import BYTES_PER_PARTITION, with_partitions
+
+    config = load_config()
+    assert with_partitions(config, 0).dedup.partitions == 4 and config.dedup.partitions == 0
+    assert with_partitions(config, 10 * BYTES_PER_PARTITION + 1).dedup.partitions == 11
+    assert with_partitions(load_config(None, {"dedup.partitions": 2}), 10**12).dedup.partitions == 2

@@ -1,13 +1,21 @@
 """LSH banding and verification, and the pure clustering steps built on them (``synthsieve.dedup.components``)."""
 
 import random
-from collections import defaultdict
 
 import numpy as np
 import pytest
 
-from synthsieve.dedup.components import bucket_edges, cluster_rows, large_star, small_star
-from synthsieve.dedup.lsh import band_keys, candidate_probability, estimated_jaccard, has_shingles, verified
+from synthsieve.dedup.clusters import cluster_table, components
+from synthsieve.dedup.components import both_ways, large_star, small_star
+from synthsieve.dedup.lsh import (
+    band_keys,
+    bucket_entries,
+    candidate_edges,
+    candidate_probability,
+    estimated_jaccard,
+    has_shingles,
+    verified,
+)
 from synthsieve.dedup.minhash import MAX_HASH, MinHashParams
 
 PARAMS = MinHashParams(num_perm=8, bands=4, rows=2)
@@ -39,32 +47,31 @@ def test_default_bands_make_half_candidates_near_jaccard_0_38():
     assert candidate_probability(0.1, p.bands, p.rows) < 0.01
 
 
-def test_bucket_edges_star_from_smallest_id_and_reanchor_the_rejected():
-    near, far = np.zeros(8, dtype=np.uint32), np.ones(8, dtype=np.uint32)
-    members = [("d", far), ("b", near), ("a", near), ("c", far), ("e", far)]
-    assert bucket_edges(members, 0.9) == [("a", "b"), ("c", "d"), ("c", "e")]
-    assert bucket_edges(members, None) == [("a", "b"), ("a", "c"), ("a", "d"), ("a", "e")]
-    assert bucket_edges(members[:1], 0.9) == []
+def test_candidate_edges_are_a_star_and_a_chain_per_bucket_each_pair_once():
+    keys = np.array([5, 5, 5, 7, 7, 9, 5, 5], dtype=np.uint64)
+    nodes = np.array([3, 1, 2, 4, 2, 8, 1, 6], dtype=np.uint64)
+    a, b = candidate_edges(keys, nodes)
+    assert list(zip(a.tolist(), b.tolist())) == [(1, 2), (1, 3), (1, 6), (2, 3), (2, 4), (3, 6)]
+    assert len(candidate_edges(keys[:1], nodes[:1])[0]) == 0
+
+
+def test_bucket_entries_give_every_band_of_live_documents_and_an_exact_key_for_all():
+    sigs = np.stack([np.arange(8), np.full(8, MAX_HASH)]).astype(np.uint32)
+    keys, nodes = bucket_entries(np.array([10, 20], dtype=np.uint64), sigs, np.array([7, 7], dtype=np.uint64), PARAMS)
+    assert nodes.tolist() == [10] * 4 + [10, 20] and keys[4] == keys[5] and len(set(keys[:5].tolist())) == 5
 
 
 def _components(edges, rounds):
-    """The Beam rounds, run in memory: returns (node -> label, changes in the last round)."""
+    """The Beam rounds, run in memory on integer node keys: returns (node -> label, changes in the last round)."""
+    edges = (np.array([a for a, _ in edges], dtype=np.uint64), np.array([b for _, b in edges], dtype=np.uint64))
     for _ in range(rounds):
-        changes = 0
-        for step in (large_star, small_star):
-            grouped = defaultdict(list)
-            for a, b in edges:
-                grouped[a].append(b)
-                grouped[b].append(a)
-            edges = []
-            for node, nbrs in grouped.items():
-                new, changed = step(node, nbrs)
-                edges += new
-                changes += changed
+        edges, large = large_star(*both_ways(edges))
+        edges, small = small_star(*both_ways(edges))
+    src, dst = both_ways(edges)
     labels = {}
-    for a, b in edges:
-        labels[a], labels[b] = min(labels.get(a, a), b), min(labels.get(b, b), a)
-    return labels, changes
+    for a, b in zip(src.tolist(), dst.tolist()):
+        labels[a] = min(labels.get(a, a), b)
+    return labels, large + small
 
 
 def _union_find(edges):
@@ -84,33 +91,45 @@ def _union_find(edges):
 def test_star_rounds_find_connected_components_of_random_graphs():
     rng = random.Random(0)
     for _ in range(10):
-        edges = [(f"n{rng.randrange(300):03d}", f"n{rng.randrange(300):03d}") for _ in range(250)]
+        edges = [(rng.randrange(300), rng.randrange(300)) for _ in range(250)]
         edges = [(a, b) for a, b in edges if a != b]
         labels, changes = _components(edges, rounds=10)
         assert labels == _union_find(edges) and changes == 0
 
 
 def test_ten_rounds_settle_a_chain_of_1000_ids_in_random_order_and_one_round_does_not():
-    ids = [f"n{i:04d}" for i in range(1000)]
+    ids = list(range(1000))
     random.Random(1).shuffle(ids)
     chain = list(zip(ids, ids[1:]))
     labels, changes = _components(chain, rounds=10)
-    assert set(labels.values()) == {"n0000"} and changes == 0
+    assert set(labels.values()) == {0} and len(labels) == 1000 and changes == 0
     assert _components(chain, rounds=1)[1] > 0
+    node, label = components(tuple(np.array(c, dtype=np.uint64) for c in zip(*chain)))
+    assert sorted(node.tolist()) == sorted(ids) and set(label.tolist()) == {0}
 
 
-def test_cluster_rows_pick_earliest_dated_then_smallest_id_as_canonical():
+def test_cluster_table_picks_earliest_dated_then_smallest_id_and_skips_reference_members():
+    def member(node, id_, domain, date, reference=False):
+        return {"node": node, "id": id_, "domain": domain, "crawl_date": date, "reference": reference}
+
     members = [
-        {"id": "b", "domain": "x.com", "crawl_date": "2020-01-01"},
-        {"id": "a", "domain": None, "crawl_date": None},
-        {"id": "c", "domain": "y.org", "crawl_date": "2020-01-01"},
-        {"id": "d", "domain": "x.com", "crawl_date": "2021-06-01"},
+        member(1, "b", "x.com", 20200101),
+        member(2, "a", None, None),
+        member(3, "c", "y.org", 20200101),
+        member(4, "d", "x.com", 20210601),
+        member(5, "z", "", None),
+        member(6, "y", "", None),
+        member(7, "w", "", None),
+        member(8, "ref", "r.com", 20000101, reference=True),
     ]
-    rows = {r["id"]: r for r in cluster_rows(members)}
-    assert [rows[i]["is_canonical"] for i in "abcd"] == [False, True, False, False]
-    assert {r["near_dup_cluster"] for r in rows.values()} == {"a"}
+    rows = {r["id"]: r for r in _with_ids(cluster_table(members, [1, 1, 1, 1, 5, 5, 7, 7]), members)}
+    assert [rows[i]["is_canonical"] for i in "abcd"] == [False, True, False, False]  # b and c tie on date
+    assert {rows[i]["near_dup_cluster"] for i in "abcd"} == {"a"}
     assert rows["a"]["near_dup_count"] == 4 and rows["a"]["near_dup_domains"] == ["x.com", "y.org"]
-    undated = cluster_rows(
-        [{"id": "z", "domain": "", "crawl_date": None}, {"id": "y", "domain": "", "crawl_date": None}]
-    )
-    assert [r["is_canonical"] for r in undated] == [False, True]
+    assert [rows[i]["is_canonical"] for i in "zy"] == [False, True]  # undated: smallest id
+    assert rows["w"]["near_dup_known_synthetic"] and rows["w"]["near_dup_count"] == 1 and "ref" not in rows
+
+
+def _with_ids(table, members):
+    ids = {m["node"]: m["id"] for m in members}
+    return [{**row, "id": ids[row["node"]]} for row in table.to_pylist()]

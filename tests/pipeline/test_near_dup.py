@@ -1,18 +1,22 @@
-import json
+import pickle
 import random
+from datetime import UTC, datetime
 
 import apache_beam as beam
-import numpy as np
+import pyarrow as pa
 import pytest
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
+from synthsieve.dedup.clusters import near_dup_columns, near_duplicates
+from synthsieve.dedup.fingerprints import fingerprints
 from synthsieve.dedup.lsh import estimated_jaccard
 from synthsieve.dedup.minhash import MinHashParams, signatures
 from synthsieve.pipeline.near_dup import UNCONVERGED, NearDuplicates
 from synthsieve.provenance.ids import content_hash
+from synthsieve.schemas.records import CLUSTER_SCHEMA
 
 PARAMS = MinHashParams()
 IN_MEMORY = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
@@ -35,17 +39,31 @@ def _edit(words: list[str], share: float, rng: random.Random) -> list[str]:
 
 def _docs(texts: dict[str, str], dates: dict[str, str] | None = None) -> list[dict]:
     dates = dates or {}
-    sigs = signatures(list(texts.values()), PARAMS)
     return [
         {
             "id": doc,
-            "signature": sig.tobytes(),
-            "domain": f"{doc}.example.com",
-            "crawl_date": dates.get(doc),
+            "text": text,
             "content_hash": content_hash(text),
+            "domain": f"{doc}.example.com",
+            "crawl_date": datetime.fromisoformat(dates[doc]).replace(tzinfo=UTC) if doc in dates else None,
+            "source_uri": "mem://planted",
+            "source_offset": i,
         }
-        for (doc, text), sig in zip(texts.items(), sigs)
+        for i, (doc, text) in enumerate(texts.items())
     ]
+
+
+def _batches(docs: list[dict], size: int = 17) -> list:
+    """Fingerprints in small batches, so clusters span batches and partitions."""
+    return [fingerprints(docs[i : i + size], PARAMS) for i in range(0, len(docs), size)]
+
+
+def _rows(docs: list[dict], clustered: pa.Table) -> list[dict]:
+    """Every document's near-duplicate columns, sorted by id."""
+    batch = fingerprints(docs, PARAMS)
+    cols = near_dup_columns(batch.nodes, [d["id"] for d in docs], [d["domain"] for d in docs], clustered)
+    rows = [{"id": d["id"], **{k: v[i].as_py() for k, v in cols.items()}} for i, d in enumerate(docs)]
+    return sorted(rows, key=lambda r: r["id"])
 
 
 def _chain_texts(links: int, rng: random.Random, shift: int = 30) -> list[str]:
@@ -78,22 +96,24 @@ def planted():
     return _docs(texts, dates=dates), clusters
 
 
-def _run(docs, flags, tmp_path, **kwargs):
-    """Runs NearDuplicates; returns its rows sorted by id and the UNCONVERGED counter (None where not reported)."""
-    options = PipelineOptions(flags)
-    p = beam.Pipeline(options=options)
+def _run(docs, flags, tmp_path, partitions=7, **kwargs):
+    """Runs NearDuplicates; returns every document's rows sorted by id and the UNCONVERGED counter."""
+    p = beam.Pipeline(options=PipelineOptions(flags))
     (
         p
-        | beam.Create(docs)
-        | NearDuplicates(PARAMS, **kwargs)
-        | beam.Map(json.dumps, sort_keys=True)
+        | beam.Create(_batches(docs))
+        | NearDuplicates(PARAMS, partitions=partitions, **kwargs)
+        | beam.Map(lambda kv: pickle.dumps(kv[1]).hex())
         | beam.io.WriteToText(str(tmp_path / "rows"))
     )
     result = p.run()
     result.wait_until_finish()
     counters = result.metrics().query(MetricsFilter().with_name(UNCONVERGED))["counters"]  # one per star step
-    rows = [json.loads(line) for path in tmp_path.glob("rows*") for line in path.read_text().splitlines()]
-    return sorted(rows, key=lambda r: r["id"]), sum(c.committed for c in counters) if counters else None
+    tables = [pickle.loads(bytes.fromhex(x)) for f in tmp_path.glob("rows*") for x in f.read_text().split()]
+    clustered = pa.concat_tables(tables) if tables else CLUSTER_SCHEMA.empty_table()
+    nodes = clustered.column("node").to_pylist()
+    assert len(nodes) == len(set(nodes))  # a clustered document comes out once
+    return _rows(docs, clustered), sum(c.committed for c in counters) if counters else None
 
 
 @pytest.fixture(scope="module")
@@ -124,17 +144,23 @@ def test_cluster_columns(in_memory_run):
         "near_dup_count": 1,
         "is_canonical": True,
         "near_dup_domains": ["other00.example.com"],
+        "near_dup_known_synthetic": False,
     }
 
 
+def test_distributed_result_equals_the_in_memory_clustering(planted, in_memory_run):
+    docs = planted[0]
+    assert in_memory_run[0] == _rows(docs, near_duplicates(fingerprints(docs, PARAMS), PARAMS, 0.5))
+
+
 def test_chain_ends_are_not_near_duplicates_of_each_other(planted):
-    sigs = {d["id"]: d["signature"] for d in planted[0]}
-    a, b, c = (np.frombuffer(sigs[f"chain_{x}"], dtype=np.uint32) for x in "abc")
+    texts = {d["id"]: d["text"] for d in planted[0]}
+    a, b, c = signatures([texts[f"chain_{x}"] for x in "abc"], PARAMS)
     assert estimated_jaccard(a, b) >= 0.5 and estimated_jaccard(b, c) >= 0.5 > estimated_jaccard(a, c)
 
 
-def test_result_is_identical_with_two_worker_processes(planted, in_memory_run, tmp_path):
-    assert _run(planted[0], MULTI, tmp_path)[0] == in_memory_run[0]
+def test_result_is_identical_with_two_worker_processes_and_other_partitions(planted, in_memory_run, tmp_path):
+    assert _run(planted[0], MULTI, tmp_path, partitions=3)[0] == in_memory_run[0]
 
 
 def test_too_few_rounds_for_a_long_chain_are_reported(tmp_path):
@@ -150,8 +176,30 @@ def test_exact_duplicates_without_words_and_verification_off():
     with TestPipeline() as p:
         rows = (
             p
-            | beam.Create(docs)
-            | NearDuplicates(PARAMS, verify_threshold=None)
-            | beam.Map(lambda r: (r["id"], r["near_dup_cluster"], r["near_dup_count"], r["is_canonical"]))
+            | beam.Create([fingerprints(docs, PARAMS)])
+            | NearDuplicates(PARAMS, threshold=0.0, partitions=2)
+            | beam.FlatMap(lambda kv: kv[1].select(["near_dup_cluster", "near_dup_count", "is_canonical"]).to_pylist())
+            | beam.Map(lambda r: (r["near_dup_cluster"], r["near_dup_count"], r["is_canonical"]))
         )
-        assert_that(rows, equal_to([("e1", "e1", 2, True), ("e2", "e1", 2, False), ("solo", "solo", 1, True)]))
+        assert_that(rows, equal_to([("e1", 2, True), ("e1", 2, False)]))
+
+
+def test_reference_documents_mark_their_cluster_and_give_no_rows(planted):
+    docs = {d["id"]: d for d in planted[0]}
+    corpus = [docs["copy05"], docs["other01"]]
+    reference = fingerprints([docs["orig05"]], PARAMS, reference=True)
+    with TestPipeline() as p:
+        rows = (
+            p
+            | beam.Create([fingerprints(corpus, PARAMS), reference])
+            | NearDuplicates(PARAMS, partitions=4)
+            | beam.FlatMap(lambda kv: kv[1].drop(["node"]).to_pylist())
+        )
+        expected = {
+            "near_dup_cluster": "copy05",
+            "near_dup_count": 1,
+            "is_canonical": True,
+            "near_dup_domains": ["copy05.example.com"],
+            "near_dup_known_synthetic": True,
+        }
+        assert_that(rows, equal_to([expected]))

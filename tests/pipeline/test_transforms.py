@@ -51,7 +51,8 @@ def test_score_then_decide_emits_one_table_per_label_and_dead_letters_empty_text
     with TestPipeline() as p:
         scored = p | beam.Create([batch]) | beam.ParDo(ScoreFn(CONFIG)).with_outputs(DEAD_LETTER, REFERENCES, main="s")
         no_calibration = p | "NoSources" >> beam.Create([])
-        out = scored.s | beam.ParDo(DecideFn(CONFIG, schema), beam.pvalue.AsDict(no_calibration)).with_outputs(
+        joined = scored.s | beam.Map(lambda s: (0, {"scored": [s], "clusters": []}))  # a partition, no clusters
+        out = joined | beam.ParDo(DecideFn(CONFIG, schema), beam.pvalue.AsDict(no_calibration)).with_outputs(
             "human", "synthetic", "uncertain"
         )
         synthetic = out.synthetic | beam.FlatMap(

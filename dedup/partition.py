@@ -1,0 +1,60 @@
+"""Hash partitioning of column blocks: how near-duplicate work is spread over a fixed number of groups.
+
+Every distributed step of the clustering keys whole blocks (numpy arrays or pyarrow tables of many rows) by a
+partition number, so the runner shuffles a few large elements instead of one element per document or bucket key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+
+def partition_of(keys: np.ndarray, partitions: int) -> np.ndarray:
+    """Partition number of each 64-bit hash key (keys are uniform hashes, so a modulus spreads them evenly)."""
+    return (np.asarray(keys, dtype=np.uint64) % np.uint64(partitions)).astype(np.int64)
+
+
+def split(keys: np.ndarray, partitions: int, *columns) -> list[tuple[int, tuple]]:
+    """Rows of ``columns`` grouped by the partition of ``keys``: ``(partition, column slices)`` per non-empty one.
+
+    Args:
+        keys: uint64 hash per row.
+        partitions: number of partitions.
+        columns: numpy arrays or pyarrow tables aligned with ``keys``.
+    """
+    part = partition_of(keys, partitions)
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(partitions + 1))
+    return [
+        (p, tuple(_take(c, order[lo:hi]) for c in columns))
+        for p, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+        if hi > lo
+    ]
+
+
+def concat(blocks: Sequence[tuple], width: int) -> tuple:
+    """Blocks of ``width`` aligned columns joined column by column (empty uint64 columns when there are none)."""
+    if not blocks:
+        return tuple(np.zeros(0, dtype=np.uint64) for _ in range(width))
+    return tuple(_concat([b[i] for b in blocks]) for i in range(width))
+
+
+def _take(column, index: np.ndarray):
+    return column.take(pa.array(index)) if isinstance(column, pa.Table) else column[index]
+
+
+def _concat(parts: list):
+    return pa.concat_tables(parts) if isinstance(parts[0], pa.Table) else np.concatenate(parts)
+
+
+def index_of(sorted_keys: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Positions of ``query`` in the sorted ``sorted_keys``; every queried key must be there."""
+    pos = np.searchsorted(sorted_keys, query)
+    found = pos < len(sorted_keys)
+    found[found] = sorted_keys[pos[found]] == query[found]
+    if not found.all():
+        raise KeyError(f"{int((~found).sum())} keys are missing from the block, e.g. {query[~found][0]}")
+    return pos

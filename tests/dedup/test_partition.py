@@ -1,0 +1,27 @@
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from synthsieve.dedup.partition import concat, index_of, partition_of, split
+
+
+def test_split_groups_rows_of_arrays_and_tables_by_partition_and_concat_restores_them():
+    keys = np.array([7, 2, 9, 4, 12], dtype=np.uint64)
+    table = pa.table({"k": keys})
+    parts = split(keys, 3, keys, table)
+    assert [p for p, _ in parts] == [0, 1, 2]
+    assert [cols[0].tolist() for _, cols in parts] == [[9, 12], [7, 4], [2]]
+    assert all(cols[1].column("k").to_pylist() == cols[0].tolist() for _, cols in parts)
+    joined, tables = concat([cols for _, cols in parts], 2)
+    assert sorted(joined.tolist()) == sorted(keys.tolist()) and tables.num_rows == 5
+    assert partition_of(keys, 3).tolist() == [1, 2, 0, 1, 0]
+    assert [len(c) for c in concat([], 2)] == [0, 0]
+
+
+def test_index_of_finds_keys_and_names_a_missing_one():
+    keys = np.array([3, 5, 8], dtype=np.uint64)
+    assert index_of(keys, np.array([8, 3], dtype=np.uint64)).tolist() == [2, 0]
+    with pytest.raises(KeyError, match="1 keys are missing"):
+        index_of(keys, np.array([4, 9], dtype=np.uint64)[:1])
+    with pytest.raises(KeyError):
+        index_of(keys, np.array([9], dtype=np.uint64))

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from synthsieve.dedup.lsh import unique_pairs
+
 Edges = tuple[np.ndarray, np.ndarray]
 
 
@@ -34,7 +36,7 @@ def large_star(src: np.ndarray, dst: np.ndarray) -> tuple[Edges, int]:
     low_of_edge = np.repeat(low, np.diff(np.r_[starts, len(src)]))
     larger = dst > src
     changed = int((larger & (low_of_edge != src)).sum())
-    return _unique(dst[larger], low_of_edge[larger]), changed
+    return unique_pairs(dst[larger], low_of_edge[larger]), changed
 
 
 def small_star(src: np.ndarray, dst: np.ndarray) -> tuple[Edges, int]:
@@ -50,7 +52,7 @@ def small_star(src: np.ndarray, dst: np.ndarray) -> tuple[Edges, int]:
     others = dst != low_of_edge
     new_src = np.concatenate([src[starts], dst[others]])
     new_dst = np.concatenate([low, low_of_edge[others]])
-    return _unique(new_src, new_dst), int((sizes > 1).sum())
+    return unique_pairs(new_src, new_dst), int((sizes > 1).sum())
 
 
 def labels(src: np.ndarray, dst: np.ndarray) -> Edges:
@@ -63,15 +65,7 @@ def labels(src: np.ndarray, dst: np.ndarray) -> Edges:
 
 def _grouped(src: np.ndarray, dst: np.ndarray):
     """Edges sorted by ``(src, dst)`` without repeats, the start of each node's run and its smallest neighbour."""
-    src, dst = _unique(src, dst)
+    src, dst = unique_pairs(src, dst)
     starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]]) if len(src) else np.zeros(0, dtype=np.int64)
     low = np.minimum.reduceat(dst, starts) if len(src) else dst[:0]
     return src, dst, starts, low
-
-
-def _unique(src: np.ndarray, dst: np.ndarray) -> Edges:
-    """Edges sorted by ``(src, dst)``, each once."""
-    if not len(src):
-        return src.astype(np.uint64), dst.astype(np.uint64)
-    pairs = np.unique(np.stack([src, dst], axis=1), axis=0)
-    return pairs[:, 0], pairs[:, 1]

@@ -60,9 +60,15 @@ def candidate_edges(keys: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np
     start = np.r_[True, k[1:] != k[:-1]]
     follow = np.flatnonzero(~start)
     anchor = np.maximum.accumulate(np.where(start, np.arange(len(k)), 0))[follow]
-    pairs = np.stack([np.r_[n[anchor], n[follow - 1]], np.r_[n[follow], n[follow]]], axis=1)
-    pairs = np.unique(pairs, axis=0) if len(pairs) else pairs.reshape(0, 2)
-    return pairs[:, 0], pairs[:, 1]
+    return unique_pairs(np.r_[n[anchor], n[follow - 1]], np.r_[n[follow], n[follow]])
+
+
+def unique_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs sorted by ``(a, b)``, each once (``lexsort``: ``np.unique(axis=0)`` is several times slower)."""
+    order = np.lexsort((b, a))
+    a, b = a[order].astype(np.uint64), b[order].astype(np.uint64)
+    keep = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])] if len(a) else np.zeros(0, bool)
+    return a[keep], b[keep]
 
 
 def has_shingles(sigs: np.ndarray) -> np.ndarray:

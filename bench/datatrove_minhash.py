@@ -1,7 +1,7 @@
 """datatrove's MinHash dedup (its four stages, default MinhashConfig and tokenizer) on a folder of .jsonl.gz files.
 
 Runs in an environment with datatrove installed (it is not a synthsieve dependency):
-    python3.11 -m venv /tmp/dt && /tmp/dt/bin/pip install 'datatrove[processing]==0.10.1' orjson
+    python3.11 -m venv /tmp/dt && /tmp/dt/bin/pip install 'datatrove[processing]==0.10.1' orjson spacy
     /tmp/dt/bin/python bench/datatrove_minhash.py CORPUS_DIR WORK_DIR [--workers 2]
 
 Writes every document's ``(id, cluster)`` to ``WORK_DIR/clusters.jsonl`` (cluster -1: no near-duplicate), from the

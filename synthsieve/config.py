@@ -78,7 +78,7 @@ class DedupConfig:
     bands: int = field(default=32, metadata={"help": "LSH bands: documents sharing any band are candidates"})
     rows: int = field(default=4, metadata={"help": "signature values per band"})
     verify_threshold: float = field(
-        default=0.5, metadata={"help": "candidates need this estimated Jaccard to link; 0 trusts LSH alone"}
+        default=0.55, metadata={"help": "candidates need this estimated Jaccard to link; 0 trusts LSH alone"}
     )
     rounds: int = field(default=10, metadata={"help": "connected-component rounds (10 settle chains of 1,000)"})
     partitions: int = field(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+import pyarrow.compute as pc
+
 from synthsieve.pipeline.outputs import join, read_columns
 from synthsieve.schemas.records import LABELS
 
@@ -82,11 +84,10 @@ class _NearDuplicateCounts:
     def add(self, table) -> None:
         if table is None:
             return
-        for cluster, count, canonical, known in zip(*(table.column(c).to_pylist() for c in _NEAR_COLUMNS)):
-            if count > 1:
-                self.clusters.add(cluster)
-                self.copies += not canonical
-            self.known += known
+        grouped = table.filter(pc.greater(table.column("near_dup_count"), 1))
+        self.clusters.update(pc.unique(grouped.column("near_dup_cluster")).to_pylist())
+        self.copies += grouped.num_rows - _count(grouped.column("is_canonical"))
+        self.known += _count(table.column("near_dup_known_synthetic"))
 
     def add_removed(self, table) -> None:
         if table is not None:
@@ -109,3 +110,8 @@ def _calibration(folder: str) -> dict[str, Any]:
     for row in rows:
         row["synthetic"], row["human"] = round(row["synthetic"], 4), round(row["human"], 4)
     return {"calibrated_sources": len(rows), "references": sum(r["references"] for r in rows), "sources": rows}
+
+
+def _count(flags) -> int:
+    """Number of true values in a boolean column."""
+    return pc.sum(flags.cast("int64")).as_py() or 0

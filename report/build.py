@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
 from synthsieve.config import DecisionConfig, DedupConfig
 from synthsieve.report import bodies
 from synthsieve.report.diversity import change, profile, tokenize, type_growth
 from synthsieve.report.output_folder import MONTH, OutputFolder
+from synthsieve.report.settings import ReportSettings
 from synthsieve.report.trend import trend
 from synthsieve.schemas.records import LABELS
 
@@ -30,21 +30,15 @@ MEASURES = {
 }
 
 
-@dataclass(frozen=True)
-class ReportSettings:
-    """What the report samples, shows and flags."""
-
-    max_docs: int = 20_000  # documents per partition (first by content hash) that text measures are taken on
-    top: int = 20  # domains listed
-    max_change: float = 0.10  # relative change against the reference that flags a measure
-    trend_words: int = 10_000  # words of human text per crawl month that the trend's measures are taken on
-    bins: int = 50  # histogram bins of p_synthetic
-
-
 def build_report(
-    folder: OutputFolder, reference: str | None = None, history: list[OutputFolder] = (), settings=ReportSettings()
+    folder: OutputFolder,
+    reference: str | None = None,
+    history: list[OutputFolder] = (),
+    settings: ReportSettings | None = None,
 ) -> dict[str, Any]:
-    """Everything the report shows about ``folder``, compared with ``reference`` and followed over ``history``."""
+    """Everything the report shows about ``folder``, compared with ``reference`` and followed over ``history``
+    (earlier runs, oldest first)."""
+    settings = settings or ReportSettings()
     dedup = _dedup_config(folder.manifest)
     ref = bodies.reference(reference, settings.max_docs, dedup) if reference else None
     ref_tokens = tokenize(ref.texts) if ref else None

@@ -68,7 +68,7 @@ def build_report(
         for name, m in part["measures"].items()
         if m["flagged"]
     ]
-    return _rounded(report)
+    return {k: v if k == "p_synthetic" else _rounded(v) for k, v in report.items()}  # thresholds stay exact
 
 
 def _run(folder: OutputFolder) -> dict[str, Any]:

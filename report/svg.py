@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from html import escape
 
-WIDTH, HEIGHT = 380, 190
+WIDTH, HEIGHT = 360, 190
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 18, 30
 
 

@@ -121,13 +121,18 @@ def _diversity(folder: OutputFolder, ref: bodies.Body | None, ref_tokens, settin
             **_described(body),
             "words": words,
             "measures": {k: _compared(v, theirs.get(k), settings.max_change) for k, v in mine.items()},
-            "growth": dict(zip(("words", "types"), (a.tolist() for a in type_growth(tokens)))),
+            "growth": _growth(tokens),
         }
     reference = None
     if ref:
-        growth = dict(zip(("words", "types"), (a.tolist() for a in type_growth(ref_tokens))))
-        reference = {**_described(ref), "name": ref.name, "skipped": ref.skipped, "growth": growth}
+        reference = {**_described(ref), "name": ref.name, "skipped": ref.skipped, "mean_words": ref.mean_words,
+                     "near_dup_rate": ref.near_dup_rate, "growth": _growth(ref_tokens)}  # fmt: skip
     return {"reference": reference, "partitions": partitions}
+
+
+def _growth(tokens) -> dict[str, list[int]]:
+    t, types = type_growth(tokens)
+    return {"words": t.tolist(), "types": types.tolist()}
 
 
 def _described(body: bodies.Body) -> dict[str, Any]:

@@ -41,7 +41,7 @@ h1{font-size:22px;margin:4px 0}h2{font-size:17px;margin:28px 0 8px;border-bottom
 .card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:120px}
 .card b{display:block;font-size:22px}.grid{display:flex;gap:16px;flex-wrap:wrap}
 table{border-collapse:collapse;margin:4px 0}td,th{padding:3px 9px;border-bottom:1px solid #eee;text-align:right}
-th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}.flag{color:#c62828;font-weight:bold}
+th{background:#f6f6f6}td:first-child,th:first-child,table.text td{text-align:left}.flag{color:#c62828;font-weight:bold}
 .bar{display:flex;height:14px;width:100%;min-width:260px;border-radius:3px;overflow:hidden}
 .cell{display:inline-block;height:10px;background:#c62828;vertical-align:middle}
 """
@@ -224,6 +224,8 @@ def _trend(trend: dict[str, Any]) -> str:
         f"Human diversity per month on its first {_int(trend['words'])} words (by content hash); months with fewer "
         "have none. Documents without a crawl date are listed as (none) and not plotted."
     )
+    if len({p["month"] for p in trend["points"]} - {NONE_KEY}) < 2:
+        note += " Fewer than two crawl months so far: a trend needs runs that cover several."
     charts = f'<div class="grid">{_trend_charts(trend)}</div>'
     return _section(
         "trend", "Trend by crawl month", charts, _table(cols, rows, raw=True), f'<p class="muted">{note}</p>'
@@ -265,18 +267,20 @@ def _method(settings: dict[str, Any]) -> str:
         "reference files the near-duplicate rate is computed on the sample with the run's MinHash settings. "
         "Change = (value - reference) / reference."
     )
-    return _section("method", "Method", _table(["measure", "definition"], rows), _muted(note))
+    return _section("method", "Method", _table(["measure", "definition"], rows, text=True), _muted(note))
 
 
 def _muted(text: str) -> str:
     return f'<p class="muted">{escape(text)}</p>'
 
 
-def _table(columns: list[str], rows, raw: bool = False) -> str:
+def _table(columns: list[str], rows, raw: bool = False, text: bool = False) -> str:
+    """A table of ``rows``; cells are escaped unless ``raw``; ``text`` aligns every column left."""
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     cell = (lambda v: str(v)) if raw else (lambda v: escape(str(v)))
     body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    opening = '<table class="text">' if text else "<table>"
+    return f"{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _int(v) -> str:

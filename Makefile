@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_OUT ?= out/sample
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint browser report-screenshot bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,22 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) lint
+# Debian's chromium for the report's browser test, where apt-get can install it (as root); else that test skips.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+	  || echo "chromium could not be installed: the report's browser test will be skipped"
+
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest -q
+
+# The README's picture: the report of the sample corpus against its human texts, screenshot in headless chromium.
+report-screenshot: run browser
+	$(BIN)/python sample/reference.py out/sample-reference.jsonl
+	$(BIN)/synthsieve report $(SAMPLE_OUT) --reference out/sample-reference.jsonl --html out/report/report.html
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+	  --disable-component-update --disable-sync --user-data-dir=out/chromium-profile --hide-scrollbars \
+	  --window-size=1200,1500 --screenshot=docs/img/report.png file://$(CURDIR)/out/report/report.html
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info .pytest_cache

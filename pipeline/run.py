@@ -17,6 +17,7 @@ from synthsieve.config import Config
 from synthsieve.pipeline import graph
 from synthsieve.pipeline.manifest import count_outputs
 from synthsieve.pipeline.outputs import STAGING, delete_existing, join, publish, write_json
+from synthsieve.progress import Silent
 
 BYTES_PER_PARTITION = 64 << 20
 MIN_PARTITIONS = 4
@@ -76,27 +77,34 @@ def run_job(
     beam_args: list[str],
     references: list[str] = (),
     known_synthetic: list[str] = (),
+    progress: Silent | None = None,
 ) -> dict[str, Any]:
     """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``.
 
     ``references`` are paths or globs of known-human text that calibrate per-source thresholds;
-    ``known_synthetic`` of known synthetic text whose near-duplicates are synthetic.
+    ``known_synthetic`` of known synthetic text whose near-duplicates are synthetic; ``progress`` shows the phases.
     """
     from synthsieve.pipeline.annotate import Annotator
 
-    paths = match_inputs(inputs)
-    reference_paths = match_inputs(list(references)) if references else []
-    known_paths = match_inputs(list(known_synthetic)) if known_synthetic else []
-    config = with_partitions(config, input_bytes(paths + known_paths))
-    annotator = Annotator(config)  # fails fast on a missing model before any worker starts
+    progress = progress or Silent()
+    with progress.phase("listing inputs") as say:
+        paths = match_inputs(inputs)
+        reference_paths = match_inputs(list(references)) if references else []
+        known_paths = match_inputs(list(known_synthetic)) if known_synthetic else []
+        n_bytes = input_bytes(paths + known_paths)
+        config = with_partitions(config, n_bytes)
+        say(f"{len(paths)} file(s), {n_bytes / 2**20:.1f} MiB")
+    with progress.phase("loading detectors"):
+        annotator = Annotator(config)  # fails fast on a missing model before any worker starts
     staging = join(output, STAGING)
     delete_existing([staging])
     started = time.time()
     options = pipeline_options(beam_args)
-    with beam.Pipeline(options=options) as pipeline:
+    with progress.job(), beam.Pipeline(options=options) as pipeline:  # the job runs when the pipeline's block ends
         graph.build(pipeline, paths, staging, config, annotator.decider.schema, reference_paths, known_paths)
     elapsed = time.time() - started
-    counts = count_outputs(staging)
+    with progress.phase("counting outputs"):
+        counts = count_outputs(staging)
     manifest = {
         "pipeline_version": __version__,
         "detector_versions": annotator.detector_versions,
@@ -112,8 +120,9 @@ def run_job(
         "documents_per_second": round(counts["documents_read"] / elapsed, 1) if elapsed else None,
         **counts,
     }
-    publish(staging, output)
-    write_json(join(output, "manifest.json"), manifest)
+    with progress.phase("publishing"):
+        publish(staging, output)
+        write_json(join(output, "manifest.json"), manifest)
     return manifest
 
 

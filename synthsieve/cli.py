@@ -1,4 +1,4 @@
-"""The ``synthsieve`` command line: run, score, train, eval."""
+"""The ``synthsieve`` command line: run, score, train, eval, report."""
 
 from __future__ import annotations
 
@@ -94,7 +94,10 @@ def run(
 
     Flags not listed here go unchanged to Beam's PipelineOptions; write them as ``--flag=value``.
     """
+    from rich.console import Console
+
     from synthsieve.pipeline.run import InputError, run_job
+    from synthsieve.progress import display
 
     config = _load(config_path, flags)
     # click hands unknown options over with the inputs: every ``--flag[=value]`` token is Beam's.
@@ -103,7 +106,8 @@ def run(
     if not paths:
         raise click.UsageError("no INPUT given")
     try:
-        manifest = run_job(paths, output, config, beam_args, list(references), list(known_synthetic))
+        with display(Console(stderr=True), ctx.find_root().params["quiet"]) as progress:
+            manifest = run_job(paths, output, config, beam_args, list(references), list(known_synthetic), progress)
     except (InputError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(_summary(manifest))
@@ -217,3 +221,47 @@ def evaluate(
     click.echo(format_report(report))
     if out:
         Path(out).write_text(json.dumps({"data": data, **report}, indent=2) + "\n", encoding="utf-8")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--reference",
+    help="Trusted human text: an output folder (its label=human) or input files (path or glob, any input format).",
+)
+@click.option(
+    "--history", multiple=True, help="Output folder (or glob of folders) of an earlier run, for the trend; repeatable."
+)
+@click.option(
+    "--html",
+    "html_path",
+    default="report.html",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The HTML page to write; the same report goes beside it as .json.",
+)
+@click.option("--max-docs", type=click.IntRange(1), help="Documents per partition the text measures are taken on.")
+@click.option("--top", type=click.IntRange(1), help="Domains listed.")
+@click.option("--max-change", type=click.FloatRange(0), help="Relative change against the reference that flags.")
+@click.option("--trend-words", type=click.IntRange(1), help="Words of human text per crawl month for the trend.")
+def report(folder: str, reference: str | None, history: tuple[str, ...], html_path: str, **settings) -> None:
+    """Corpus-health report of an output FOLDER: an HTML page, its data as JSON, and a summary here.
+
+    Counts and shares per label, domain, language, era and crawl month; p_synthetic per label with the thresholds;
+    the diversity of each partition against the reference; synthetic share and diversity per crawl month over runs.
+    """
+    from rich.console import Console
+
+    from synthsieve.report.output_folder import ReportError
+    from synthsieve.report.settings import ReportSettings
+    from synthsieve.report.terminal import print_summary
+    from synthsieve.report.write import write_report
+
+    chosen = ReportSettings(**{k: v for k, v in settings.items() if v is not None})
+    try:
+        html, data, built = write_report(folder, reference, list(history), html_path, chosen)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console = Console()
+    print_summary(built, console)
+    console.print(f"wrote {html} and {data}")

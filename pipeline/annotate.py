@@ -34,6 +34,7 @@ from synthsieve.schemas.records import (
 )
 
 DEDUPLICATED = "deduplicated"  # the output of non-canonical copies that ``--dedup`` leaves out
+LM_DETECTOR = "lm_v1"  # the second-stage detector (``pipeline.lm_stage``)
 
 
 @dataclass
@@ -89,6 +90,16 @@ class Scored:
 _ARRAYS = ("p_synthetic", "judged", "hard")
 
 
+def reference_points(scored: Scored, all_documents: bool) -> list[tuple[str, float]]:
+    """(source, p_synthetic) of the known-human references in a batch: every judged document of a
+    ``--human-reference`` input, else judged pre-LLM documents; hard evidence never counts."""
+    if scored.evidence is None:
+        return []
+    ev = scored.evidence
+    use = ev.judged & ~ev.hard & (all_documents | scored.pre_llm)
+    return [(scored.sources[i], float(ev.p_synthetic[i])) for i in np.flatnonzero(use)]
+
+
 class Decider:
     """Labels scored batches, with their near-duplicate clusters, and splits them into one table per label."""
 
@@ -133,16 +144,18 @@ class Decider:
         reasons = [
             [*r, *dup, *why, cal] for r, dup, why, cal in zip(reasons, dup_reasons, decisions.reasons, calibration)
         ]
-        table = _replace(table, "reasons", pa.array(reasons, pa.list_(pa.string())))
-        table = _replace(table, "p_synthetic", pa.array(evidence.p_synthetic, pa.float32()))
+        table = replace_column(table, "reasons", pa.array(reasons, pa.list_(pa.string())))
+        table = replace_column(table, "p_synthetic", pa.array(evidence.p_synthetic, pa.float32()))
         for name, column in near.items():
             table = table.append_column(self.schema.field(name), column)
         return table.cast(self.schema), np.array(decisions.labels)
 
 
-def _replace(table: pa.Table, name: str, column: pa.Array) -> pa.Table:
+def replace_column(table: pa.Table, name: str, column: pa.Array) -> pa.Table:
+    """``table`` with its column ``name`` replaced by ``column`` (cast to the column's type)."""
     index = table.schema.get_field_index(name)
-    return table.set_column(index, table.schema.field(index), column)
+    field = table.schema.field(index)
+    return table.set_column(index, field, column.cast(field.type))
 
 
 class Annotator:
@@ -153,6 +166,9 @@ class Annotator:
         self.detectors = [registry.create(name) for name in config.detectors.enabled]
         self.detector_versions = {d.name: d.version for d in self.detectors}
         score_columns = [score_column(d.name, out) for d in self.detectors for out in d.outputs]
+        if config.lm.enabled:  # the second stage fills these for the documents it scores; null elsewhere
+            score_columns += [score_column(LM_DETECTOR, out) for out in registry.factory(LM_DETECTOR).outputs]
+            self.detector_versions[LM_DETECTOR] = registry.factory(LM_DETECTOR).version
         self.scored_schema = scored_schema(score_columns)
         self.decider = Decider(config, document_schema(score_columns))
         self.minhash = config.dedup.params()
@@ -189,15 +205,6 @@ class Annotator:
         dead: list[dict[str, Any]] = []
         docs = [doc for raw in raws if (doc := self._prepare(raw, dead)) is not None]
         return (fingerprints(docs, self.minhash, reference=True) if docs else None), len(dead)
-
-    def reference_points(self, scored: Scored, all_documents: bool) -> list[tuple[str, float]]:
-        """(source, p_synthetic) of the known-human references in a batch: every judged document of a
-        ``--human-reference`` input, else judged pre-LLM documents; hard evidence never counts."""
-        if scored.evidence is None:
-            return []
-        ev = scored.evidence
-        use = ev.judged & ~ev.hard & (all_documents | scored.pre_llm)
-        return [(scored.sources[i], float(ev.p_synthetic[i])) for i in np.flatnonzero(use)]
 
     def _prepare(self, raw: dict[str, Any], dead: list[dict[str, Any]]) -> dict[str, Any] | None:
         letter = _dead_letter_factory(raw)

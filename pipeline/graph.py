@@ -23,6 +23,7 @@ from synthsieve.pipeline.transforms import (
     HistogramFn,
     ReadFileFn,
     ScoreFn,
+    SecondStageFn,
 )
 from synthsieve.schemas.records import (
     CALIBRATION_SCHEMA,
@@ -59,7 +60,7 @@ def build(
         raise ValueError("dedup.partitions must be resolved first (pipeline.run.with_partitions)")
     read = _read(pipeline, "", paths, config)
     scored = _score(read.batches, "", config, reference=False)
-    clusters = _near_duplicates(pipeline, scored.scored, config, known_synthetic)
+    clusters = _near_duplicates(pipeline, scored["scored"], config, known_synthetic)
     points = [scored[REFERENCES]]
     if references:
         points.append(
@@ -77,7 +78,7 @@ def build(
         calibrated, thresholds = pipeline | "NoCalibration" >> beam.Create([]), {}
     parts = config.dedup.partitions
     decided = (
-        {"scored": scored.scored | "SplitScored" >> beam.FlatMap(_split_scored, parts), "clusters": clusters}
+        {"scored": scored["scored"] | "SplitScored" >> beam.FlatMap(_split_scored, parts), "clusters": clusters}
         | "JoinClusters" >> beam.CoGroupByKey()
         | "Decide" >> beam.ParDo(DecideFn(config, schema), thresholds).with_outputs(*LABELS, DEDUPLICATED)
     )
@@ -137,12 +138,21 @@ def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config
 
 
 def _score(batches, prefix: str, config: Config, reference: bool):
-    return (
+    """Scored batches (``scored``), their ``REFERENCES`` points and ``DEAD_LETTER`` records; with ``lm.enabled``
+    the second stage re-scores the undecided documents first."""
+    scored = (
         batches
         | f"{prefix}SpreadBatches" >> beam.Reshuffle()
         | f"{prefix}Score"
         >> beam.ParDo(ScoreFn(config, reference)).with_outputs(DEAD_LETTER, REFERENCES, main="scored")
     )
+    if not config.lm.enabled:
+        return scored
+    stage = beam.ParDo(SecondStageFn(config, reference))
+    if config.lm.accelerator:
+        stage = stage.with_resource_hints(accelerator=config.lm.accelerator)
+    second = scored.scored | f"{prefix}SecondStage" >> stage.with_outputs(REFERENCES, main="scored")
+    return {"scored": second.scored, REFERENCES: second[REFERENCES], DEAD_LETTER: scored[DEAD_LETTER]}
 
 
 def _calibrate(source_hist, config: Config):

@@ -53,6 +53,15 @@ def count_outputs(folder: str) -> dict[str, Any]:
     }
 
 
+def lm_scored(folder: str, column: str) -> dict[str, int]:
+    """Per label, how many documents the second-stage LM scored (non-null ``column``, e.g. ``lm_v1__p``)."""
+    counts = {}
+    for label in LABELS:
+        table = read_columns(join(folder, f"label={label}"), [column])
+        counts[label] = 0 if table is None else table.num_rows - table.column(column).null_count
+    return counts
+
+
 def _dead_letters(folder: str, per_file: dict[str, Counter]) -> tuple[Counter, list[dict[str, str]]]:
     table = read_columns(join(folder, "dead_letter"), ["source_uri", "reason", "message"])
     reasons, errors = Counter(), []

@@ -14,10 +14,12 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from synthsieve import __version__
 from synthsieve.config import Config
+from synthsieve.detectors.lm import check_available
 from synthsieve.pipeline import graph
-from synthsieve.pipeline.manifest import count_outputs
+from synthsieve.pipeline.manifest import count_outputs, lm_scored
 from synthsieve.pipeline.outputs import STAGING, delete_existing, join, publish, write_json
 from synthsieve.progress import Silent
+from synthsieve.schemas.records import score_column
 
 BYTES_PER_PARTITION = 64 << 20
 MIN_PARTITIONS = 4
@@ -84,7 +86,7 @@ def run_job(
     ``references`` are paths or globs of known-human text that calibrate per-source thresholds;
     ``known_synthetic`` of known synthetic text whose near-duplicates are synthetic; ``progress`` shows the phases.
     """
-    from synthsieve.pipeline.annotate import Annotator
+    from synthsieve.pipeline.annotate import LM_DETECTOR, Annotator
 
     progress = progress or Silent()
     with progress.phase("listing inputs") as say:
@@ -96,6 +98,8 @@ def run_job(
         say(f"{len(paths)} file(s), {n_bytes / 2**20:.1f} MiB")
     with progress.phase("loading detectors"):
         annotator = Annotator(config)  # fails fast on a missing model before any worker starts
+        if config.lm.enabled:
+            check_available(config.lm.model_path or None, config.lm.weights_path or None)
     staging = join(output, STAGING)
     delete_existing([staging])
     started = time.time()
@@ -120,6 +124,8 @@ def run_job(
         "documents_per_second": round(counts["documents_read"] / elapsed, 1) if elapsed else None,
         **counts,
     }
+    if config.lm.enabled:
+        manifest["lm_scored"] = lm_scored(staging, score_column(LM_DETECTOR, "p"))
     with progress.phase("publishing"):
         publish(staging, output)
         write_json(join(output, "manifest.json"), manifest)

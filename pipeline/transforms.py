@@ -13,6 +13,7 @@ from apache_beam.metrics import Metrics
 
 from synthsieve.config import Config
 from synthsieve.detectors.calibration import bin_of
+from synthsieve.pipeline.annotate import reference_points
 from synthsieve.readers.files import detect_format, read_file
 from synthsieve.readers.records import dead_letter
 
@@ -75,14 +76,45 @@ class ScoreFn(beam.DoFn):
 
     def process(self, batch: list[dict[str, Any]]):
         scored = self.annotator.score(batch)
-        if self.reference or self.config.calibration.use_pre_llm:
-            for point in self.annotator.reference_points(scored, all_documents=self.reference):
-                yield beam.pvalue.TaggedOutput(REFERENCES, point)
         for letter in scored.dead_letters:
             self.dead_counter.inc()
             yield beam.pvalue.TaggedOutput(DEAD_LETTER, letter)
-        if not self.reference:
+        if self.config.lm.enabled:  # the second stage changes p_synthetic: it emits the reference points
             yield scored
+            return
+        yield from _references_then_scored(scored, self.config, self.reference)
+
+
+class SecondStageFn(beam.DoFn):
+    """A scored batch in; the same batch with ``lm_v1``'s scores joined in out, plus (source, p) reference points.
+
+    The language model loads once per worker, in ``setup``; on Dataflow ``lm.accelerator`` puts this step on GPU
+    workers through a resource hint.
+    """
+
+    def __init__(self, config: Config, reference: bool = False):
+        self.config = config
+        self.reference = reference
+
+    def setup(self):
+        from synthsieve.pipeline.lm_stage import SecondStage
+
+        self.stage = SecondStage(self.config)
+        self.scored_counter = Metrics.counter("synthsieve", "lm_scored")
+
+    def process(self, scored):
+        scored, n = self.stage.rescore(scored)
+        self.scored_counter.inc(n)
+        yield from _references_then_scored(scored, self.config, self.reference)
+
+
+def _references_then_scored(scored, config: Config, reference: bool):
+    """The batch's reference points (tagged), then the batch itself unless it is known-human reference text."""
+    if reference or config.calibration.use_pre_llm:
+        for point in reference_points(scored, all_documents=reference):
+            yield beam.pvalue.TaggedOutput(REFERENCES, point)
+    if not reference:
+        yield scored
 
 
 class FingerprintFn(beam.DoFn):

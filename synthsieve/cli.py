@@ -20,6 +20,9 @@ _CONFIG_FLAGS = {
     "synthetic_threshold": "decision.synthetic_threshold",
     "human_threshold": "decision.human_threshold",
     "dedup": "dedup.drop_duplicates",
+    "lm": "lm.enabled",
+    "lm_scope": "lm.scope",
+    "lm_sample_rate": "lm.sample_rate",
 }
 
 
@@ -79,6 +82,16 @@ def main(quiet: bool, verbose: bool) -> None:
 @click.option(
     "--dedup", is_flag=True, default=None, help="Leave non-canonical near-duplicates out of human/uncertain output."
 )
+@click.option(
+    "--lm", is_flag=True, default=None, help="Second stage: re-score undecided documents with the LM (extra lm)."
+)
+@click.option("--lm-all", is_flag=True, help="Second stage on every judged document (implies --lm).")
+@click.option(
+    "--lm-sample-rate",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Second stage also on this share of the other judged documents, for auditing (implies --lm).",
+)
 @_config_options
 @click.pass_context
 def run(
@@ -99,6 +112,9 @@ def run(
     from synthsieve.pipeline.run import InputError, run_job
     from synthsieve.progress import display
 
+    lm_all = flags.pop("lm_all")
+    flags["lm"] = True if lm_all or flags["lm_sample_rate"] else flags["lm"]
+    flags["lm_scope"] = "all" if lm_all else None
     config = _load(config_path, flags)
     # click hands unknown options over with the inputs: every ``--flag[=value]`` token is Beam's.
     beam_args = [a for a in (*inputs, *ctx.args) if a.startswith("--")]
@@ -177,12 +193,17 @@ def _emit(annotator, batch: list[dict[str, Any]]) -> None:
 @click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False), help="Labeled JSONL(.gz).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the models.")
 @click.option("--seed", default=13, show_default=True, help="Training seed (same data + seed = same model).")
-def train(data: str, out_dir: str, seed: int) -> None:
+@click.option("--lm", is_flag=True, help="Also fit lm_v1's weights (extra lm; ~1 s per sampled text on a CPU core).")
+def train(data: str, out_dir: str, seed: int, lm: bool) -> None:
     """Reproduce the committed detector models from a labeled set."""
-    from synthsieve.detectors.training import train_all
+    from synthsieve.detectors.training import load_labeled, train_all
 
     for path in train_all(Path(data), Path(out_dir), seed):
         click.echo(f"wrote {path}")
+    if lm:
+        from synthsieve.detectors.lm_training import train_lm
+
+        click.echo(f"wrote {train_lm(load_labeled(data), Path(out_dir) / 'lm_v1.json')}")
 
 
 @main.command("eval")

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 INPUT_FORMATS = ("auto", "jsonl", "parquet", "warc")
+LM_SCOPES = ("uncertain", "all")
 
 
 class ConfigError(ValueError):
@@ -104,6 +105,31 @@ class DedupConfig:
 
 
 @dataclass
+class LMConfig:
+    """The second-stage language-model detector ``lm_v1`` (``pip install synthsieve[lm]``): which documents it
+    scores and with what model. Its P(synthetic) joins the first-stage detectors' mean, like any detector's."""
+
+    enabled: bool = field(default=False, metadata={"help": "run the LM stage (--lm)"})
+    scope: str = field(
+        default="uncertain",
+        metadata={"help": "uncertain: judged documents the first stage leaves between the global thresholds; all"},
+    )
+    sample_rate: float = field(
+        default=0.0, metadata={"help": "share of the other judged documents also scored, for auditing (by id hash)"}
+    )
+    model_path: str = field(default="", metadata={"help": "a .gguf file or transformers model folder; '': SmolLM2"})
+    weights_path: str = field(default="", metadata={"help": "lm_v1's fitted weights (JSON); '': the packaged ones"})
+    max_tokens: int = field(default=128, metadata={"help": "tokens scored per document (its beginning)"})
+    batch_size: int = field(default=8, metadata={"help": "documents per forward pass"})
+    device: str = field(default="auto", metadata={"help": "auto (a CUDA GPU when there is one), cpu, cuda, cuda:N"})
+    threads: int = field(default=0, metadata={"help": "torch CPU threads per worker; 0: torch's default"})
+    accelerator: str = field(
+        default="",
+        metadata={"help": "Beam resource hint of the LM step, e.g. type:nvidia-l4;count:1;install-nvidia-driver"},
+    )
+
+
+@dataclass
 class Config:
     """The whole run configuration."""
 
@@ -112,6 +138,7 @@ class Config:
     decision: DecisionConfig = field(default_factory=DecisionConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    lm: LMConfig = field(default_factory=LMConfig)
 
     def validate(self) -> Config:
         """Checks value ranges; raises ConfigError naming the key, the value and what is allowed."""
@@ -132,6 +159,7 @@ class Config:
                 f"decision.synthetic_threshold ({d.synthetic_threshold})"
             )
         self._validate_dedup()
+        self._validate_lm()
         from synthsieve.detectors import registry
 
         unknown = [name for name in self.detectors.enabled if name not in registry.known()]
@@ -152,6 +180,17 @@ class Config:
                 raise ConfigError(f"dedup.{key}: {getattr(n, key)} is outside [0, 1]")
         if n.farm_min_domains < 2:
             raise ConfigError(f"dedup.farm_min_domains: {n.farm_min_domains} must be at least 2")
+
+    def _validate_lm(self) -> None:
+        lm = self.lm
+        if lm.scope not in LM_SCOPES:
+            raise ConfigError(f"lm.scope: {lm.scope!r} is not one of {', '.join(LM_SCOPES)}")
+        if not 0.0 <= lm.sample_rate <= 1.0:
+            raise ConfigError(f"lm.sample_rate: {lm.sample_rate} is outside [0, 1]")
+        for key in ("max_tokens", "batch_size"):
+            _positive(f"lm.{key}", getattr(lm, key))
+        if lm.threads < 0:
+            raise ConfigError(f"lm.threads: {lm.threads} must be 0 (torch's default) or positive")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, for the manifest."""

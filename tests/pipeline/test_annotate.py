@@ -1,6 +1,6 @@
 from synthsieve.config import load_config
 from synthsieve.detectors.calibration import SourceThreshold
-from synthsieve.pipeline.annotate import Annotator
+from synthsieve.pipeline.annotate import Annotator, reference_points
 
 from builders import HUMAN_TEXT, SYNTHETIC_TEXT
 
@@ -40,9 +40,9 @@ def test_reference_points_are_judged_pre_llm_documents_without_hard_evidence():
     scored = ANNOTATOR.score(
         [_raw(HUMAN_TEXT, 1), _raw(HUMAN_TEXT, 2, date="2024-05-05"), _raw(SYNTHETIC_TEXT, 3), _raw("too short", 4)]
     )
-    points = ANNOTATOR.reference_points(scored, all_documents=False)
+    points = reference_points(scored, all_documents=False)
     assert [source for source, _ in points] == ["example.com"]
-    assert len(ANNOTATOR.reference_points(scored, all_documents=True)) == 2
+    assert len(reference_points(scored, all_documents=True)) == 2
 
 
 def test_annotate_keeps_input_order():

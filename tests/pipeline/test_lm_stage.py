@@ -1,0 +1,71 @@
+"""The second stage's pure parts: which documents the LM scores, and how its scores join the batch."""
+
+import numpy as np
+import pytest
+
+from synthsieve.config import load_config
+from synthsieve.detectors.lm_stats import FEATURES
+from synthsieve.pipeline.annotate import Annotator
+from synthsieve.pipeline.lm_stage import joined, sample_fraction, selected
+
+from builders import HUMAN_TEXT, SYNTHETIC_TEXT
+
+
+def _raw(text, offset):
+    return {
+        "id": f"doc-{offset}", "text": text, "html": None, "url": "https://blog.example.com/p", "date": None,
+        "crawl_date": None, "warc_record_id": None, "content_type": None, "metadata": None,
+        "source_uri": "mem.jsonl", "source_offset": offset, "source_format": "jsonl",
+    }  # fmt: skip
+
+
+def _scored(config, p):
+    """A scored batch of four judged texts with the given first-stage p, plus one too short and one with a marker."""
+    raws = [_raw(f"{HUMAN_TEXT} {i}", i) for i in range(len(p))]
+    raws += [_raw("too short to judge", 10), _raw(SYNTHETIC_TEXT, 11)]
+    scored = Annotator(config).score(raws)
+    scored.evidence.p_synthetic[: len(p)] = p
+    return scored
+
+
+def _config(**lm):
+    return load_config(overrides={"lm.enabled": True, **{f"lm.{k}": v for k, v in lm.items()}})
+
+
+def test_uncertain_scope_takes_judged_documents_strictly_between_the_global_thresholds():
+    config = _config()
+    d = config.decision
+    scored = _scored(config, np.array([d.human_threshold, 0.5, 0.9, d.synthetic_threshold], np.float32))
+    assert not scored.evidence.judged[4] and scored.evidence.hard[5]  # gated and hard evidence: never scored
+    assert selected(scored, config).tolist() == [1, 2]
+
+
+def test_all_scope_takes_every_judged_document_without_hard_evidence():
+    config = _config(scope="all")
+    assert selected(_scored(config, np.array([0.1, 0.5, 0.99], np.float32)), config).tolist() == [0, 1, 2]
+
+
+def test_audit_sample_adds_the_documents_whose_id_hash_falls_under_the_rate():
+    ids = [f"doc-{i}" for i in range(3)]
+    fractions = sample_fraction(ids)
+    assert ((fractions >= 0) & (fractions < 1)).all()
+    assert sample_fraction(ids).tolist() == fractions.tolist()  # the same documents on every run
+    rate = float(np.sort(fractions)[1]) + 1e-12  # exactly the two lowest hashes pass
+    config = _config(sample_rate=rate)
+    scored = _scored(config, np.array([0.01, 0.02, 0.03], np.float32))  # all decided by the first stage
+    assert selected(scored, config).tolist() == np.flatnonzero(fractions < rate).tolist()
+
+
+def test_joined_scores_average_with_the_first_stage_and_leave_others_null():
+    config = _config()
+    scored = _scored(config, np.array([0.2, 0.5, 0.8], np.float32))
+    scores = {"p": np.array([1.0], np.float32), **{name: np.array([3.0], np.float32) for name in FEATURES}}
+    out = joined(scored, np.array([1]), scores, first_stage_p=2)
+    p = out.table.column("p_synthetic").to_numpy()
+    assert p[1] == pytest.approx((2 * 0.5 + 1.0) / 3)
+    assert out.evidence.p_synthetic[1] == pytest.approx((2 * 0.5 + 1.0) / 3)
+    assert p[0] == pytest.approx(0.2) and p[2] == pytest.approx(0.8)
+    assert out.table.column("lm_v1__p").to_pylist()[:3] == [None, 1.0, None]
+    assert out.table.column("lm_v1__curvature").to_pylist()[1] == 3.0
+    assert out.table.column("reasons").to_pylist()[1][-1] == "lm_v1:p=1.00"
+    assert out.table.schema.equals(scored.table.schema)

@@ -191,6 +191,8 @@ class Config:
             _positive(f"lm.{key}", getattr(lm, key))
         if lm.threads < 0:
             raise ConfigError(f"lm.threads: {lm.threads} must be 0 (torch's default) or positive")
+        if lm.enabled and "lm_v1" in self.detectors.enabled:
+            raise ConfigError("detectors.enabled: lm_v1 runs as the second stage (lm.enabled); list it in one place")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, for the manifest."""

@@ -30,6 +30,9 @@ def test_yaml_then_flags_override(tmp_path):
         ("dedup:\n  partitions: -1\n", "dedup.partitions: -1 must be 0 (automatic) or positive"),
         ("dedup:\n  verify_threshold: 1.5\n", "dedup.verify_threshold: 1.5 is outside [0, 1]"),
         ("dedup:\n  farm_min_domains: 1\n", "must be at least 2"),
+        ("lm:\n  scope: some\n", "lm.scope: 'some' is not one of uncertain, all"),
+        ("lm:\n  sample_rate: 2\n", "lm.sample_rate: 2.0 is outside [0, 1]"),
+        ("lm:\n  enabled: true\ndetectors:\n  enabled: [lm_v1]\n", "lm_v1 runs as the second stage"),
     ],
 )
 def test_bad_config_names_key_and_value(tmp_path, yaml_text, message):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import logging
 import os
@@ -10,20 +11,30 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.options import pipeline_options as beam_options
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from synthsieve import __version__
 from synthsieve.config import Config
 from synthsieve.pipeline import graph
 from synthsieve.pipeline.manifest import count_outputs
-from synthsieve.pipeline.outputs import STAGING, delete_existing, join, publish, write_json
+from synthsieve.pipeline.outputs import MANIFEST, STAGING, delete_existing, join, publish, write_json
+from synthsieve.readers.files import UnsupportedFormat, detect_format
 
 BYTES_PER_PARTITION = 64 << 20
 MIN_PARTITIONS = 4
 
 
 class InputError(ValueError):
-    """An input pattern matches no file or cannot be listed."""
+    """An input pattern matches no file or cannot be listed, or a matched file's format cannot be told."""
+
+
+class ModelError(RuntimeError):
+    """A configured detector's model cannot be loaded."""
+
+
+class OptionsError(ValueError):
+    """A pass-through flag is no Beam pipeline option, or lacks its value."""
 
 
 def match_inputs(patterns: list[str]) -> list[str]:
@@ -38,6 +49,45 @@ def match_inputs(patterns: list[str]) -> list[str]:
             raise InputError(f"no input file matches {pattern}")
         paths.extend(found)
     return sorted(set(paths))
+
+
+def check_formats(paths: list[str], configured: str) -> None:
+    """Fails, naming every such file, when the format of a matched file cannot be told from its name."""
+    unknown = []
+    for path in paths:
+        try:
+            detect_format(path, configured)
+        except UnsupportedFormat:
+            unknown.append(path)
+    if unknown:
+        raise InputError(f"cannot tell the format of {', '.join(unknown)}: use --format jsonl|parquet|warc")
+
+
+def check_beam_flags(beam_args: list[str]) -> None:
+    """Fails on a flag that no Beam pipeline option defines (a typo would otherwise be dropped with a warning) and
+    on a Beam flag that takes a value but is not written ``--flag=value``."""
+    parser = beam_options._BeamArgumentParser(allow_abbrev=False, add_help=False, exit_on_error=False)
+    for cls in {str(c): c for c in PipelineOptions.__subclasses__()}.values():
+        cls._add_argparse_args(parser)
+    for arg in beam_args:
+        try:
+            parser.parse_known_args([arg])
+        except argparse.ArgumentError:
+            raise OptionsError(f"{arg} needs a value: write Beam options as {arg}=VALUE") from None
+    unknown = [a for a in parser.parse_known_args(beam_args)[1] if a.startswith("--")]
+    if unknown:
+        raise OptionsError(f"unknown option(s) {', '.join(unknown)}: neither synthsieve's nor a Beam pipeline option")
+
+
+def load_annotator(config: Config):
+    """The Annotator of ``config``, loaded once up front so that a missing model fails before any worker starts."""
+    from synthsieve.pipeline.annotate import Annotator
+
+    try:
+        return Annotator(config)
+    except (OSError, ValueError) as exc:
+        names = ", ".join(config.detectors.enabled)
+        raise ModelError(f"cannot load the models of detectors.enabled ({names}): {exc}") from exc
 
 
 def input_bytes(paths: list[str]) -> int:
@@ -82,15 +132,15 @@ def run_job(
     ``references`` are paths or globs of known-human text that calibrate per-source thresholds;
     ``known_synthetic`` of known synthetic text whose near-duplicates are synthetic.
     """
-    from synthsieve.pipeline.annotate import Annotator
-
+    check_beam_flags(beam_args)
     paths = match_inputs(inputs)
     reference_paths = match_inputs(list(references)) if references else []
     known_paths = match_inputs(list(known_synthetic)) if known_synthetic else []
+    check_formats(paths + reference_paths + known_paths, config.reader.format)
     config = with_partitions(config, input_bytes(paths + known_paths))
-    annotator = Annotator(config)  # fails fast on a missing model before any worker starts
+    annotator = load_annotator(config)
     staging = join(output, STAGING)
-    delete_existing([staging])
+    delete_existing([staging])  # what a failed earlier run left
     started = time.time()
     options = pipeline_options(beam_args)
     with beam.Pipeline(options=options) as pipeline:
@@ -113,8 +163,22 @@ def run_job(
         **counts,
     }
     publish(staging, output)
-    write_json(join(output, "manifest.json"), manifest)
+    write_json(join(output, MANIFEST), manifest)
     return manifest
+
+
+def accounting_problems(manifest: dict[str, Any]) -> list[str]:
+    """What makes a run fail after it wrote its output: input files that could not be read, and files whose
+    documents read are not all labelled, dead-lettered, deduplicated or used as references."""
+    problems = [f"cannot read {e['source_uri']} ({e['role']}): {e['message']}" for e in manifest["file_errors"]]
+    entries = [*manifest["files"].items(), *manifest["references"]["files"].items()]
+    for name, entry in entries:
+        if not entry["balanced"]:
+            counts = ", ".join(f"{k} {v}" for k, v in entry.items() if k not in ("balanced", "role"))
+            problems.append(f"accounting does not balance for {name}: {counts}")
+    if not manifest["balanced"] and not problems:
+        problems.append("accounting does not balance: documents read != labelled + dead-lettered + deduplicated")
+    return problems
 
 
 def _effective(options: PipelineOptions) -> dict[str, Any]:

@@ -94,7 +94,7 @@ def run(
 
     Flags not listed here go unchanged to Beam's PipelineOptions; write them as ``--flag=value``.
     """
-    from synthsieve.pipeline.run import InputError, run_job
+    from synthsieve.pipeline.run import InputError, ModelError, OptionsError, accounting_problems, run_job
 
     config = _load(config_path, flags)
     # click hands unknown options over with the inputs: every ``--flag[=value]`` token is Beam's.
@@ -104,13 +104,13 @@ def run(
         raise click.UsageError("no INPUT given")
     try:
         manifest = run_job(paths, output, config, beam_args, list(references), list(known_synthetic))
-    except (InputError, FileNotFoundError) as exc:
+    except OptionsError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except (InputError, ModelError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(_summary(manifest))
-    if manifest["file_errors"]:
-        raise click.ClickException(f"input files could not be read: {manifest['file_errors']}")
-    if not manifest["balanced"]:
-        raise click.ClickException("accounting failed: documents read != labelled + dead-lettered (see manifest)")
+    if problems := accounting_problems(manifest):
+        raise click.ClickException("the run is incomplete (output and manifest written):\n  " + "\n  ".join(problems))
 
 
 def _summary(manifest: dict[str, Any]) -> str:
@@ -133,6 +133,14 @@ def _summary(manifest: dict[str, Any]) -> str:
     )
     cal = manifest["calibration"]
     lines.append(f"  calibrated sources: {cal['calibrated_sources']} ({cal['references']} human references)")
+    refs = manifest["references"]
+    if refs["files"]:
+        lines.append(
+            f"  reference files: {refs['documents_read']} documents read, {refs['reference']} used, "
+            f"{refs['dead_letter']['total']} dead-lettered"
+        )
+    for uri, reasons in manifest["damaged_files"].items():
+        lines.append(f"  damaged: {uri} ({', '.join(f'{r} {n}' for r, n in reasons.items())})")
     lines.append(f"  accounting {'balanced' if manifest['balanced'] else 'FAILED'}; output: {manifest['output']}")
     return "\n".join(lines)
 
@@ -144,11 +152,14 @@ def score(config_path: str | None, **flags) -> None:
 
     Records that cannot be read go to stderr as JSON dead letters.
     """
-    from synthsieve.pipeline.annotate import Annotator
+    from synthsieve.pipeline.run import ModelError, load_annotator
     from synthsieve.readers.jsonl import read_jsonl
 
     config = _load(config_path, flags)
-    annotator = Annotator(config)
+    try:
+        annotator = load_annotator(config)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
     batch: list[dict[str, Any]] = []
     for kind, record in read_jsonl(sys.stdin.buffer, "<stdin>", config.reader.max_document_bytes):
         if kind == "dead":

@@ -18,6 +18,7 @@ from synthsieve import __version__
 from synthsieve.config import Config
 from synthsieve.pipeline import graph
 from synthsieve.pipeline.manifest import count_outputs
+from synthsieve.pipeline.models import load_annotator
 from synthsieve.pipeline.outputs import MANIFEST, STAGING, delete_existing, join, publish, write_json
 from synthsieve.readers.files import UnsupportedFormat, detect_format
 
@@ -27,10 +28,6 @@ MIN_PARTITIONS = 4
 
 class InputError(ValueError):
     """An input pattern matches no file or cannot be listed, or a matched file's format cannot be told."""
-
-
-class ModelError(RuntimeError):
-    """A configured detector's model cannot be loaded."""
 
 
 class OptionsError(ValueError):
@@ -77,17 +74,6 @@ def check_beam_flags(beam_args: list[str]) -> None:
     unknown = [a for a in parser.parse_known_args(beam_args)[1] if a.startswith("--")]
     if unknown:
         raise OptionsError(f"unknown option(s) {', '.join(unknown)}: neither synthsieve's nor a Beam pipeline option")
-
-
-def load_annotator(config: Config):
-    """The Annotator of ``config``, loaded once up front so that a missing model fails before any worker starts."""
-    from synthsieve.pipeline.annotate import Annotator
-
-    try:
-        return Annotator(config)
-    except (OSError, ValueError) as exc:
-        names = ", ".join(config.detectors.enabled)
-        raise ModelError(f"cannot load the models of detectors.enabled ({names}): {exc}") from exc
 
 
 def input_bytes(paths: list[str]) -> int:

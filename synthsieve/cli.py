@@ -94,7 +94,8 @@ def run(
 
     Flags not listed here go unchanged to Beam's PipelineOptions; write them as ``--flag=value``.
     """
-    from synthsieve.pipeline.run import InputError, ModelError, OptionsError, accounting_problems, run_job
+    from synthsieve.pipeline.models import ModelError
+    from synthsieve.pipeline.run import InputError, OptionsError, accounting_problems, run_job
 
     config = _load(config_path, flags)
     # click hands unknown options over with the inputs: every ``--flag[=value]`` token is Beam's.
@@ -152,7 +153,7 @@ def score(config_path: str | None, **flags) -> None:
 
     Records that cannot be read go to stderr as JSON dead letters.
     """
-    from synthsieve.pipeline.run import ModelError, load_annotator
+    from synthsieve.pipeline.models import ModelError, load_annotator
     from synthsieve.readers.jsonl import read_jsonl
 
     config = _load(config_path, flags)
@@ -173,11 +174,17 @@ def score(config_path: str | None, **flags) -> None:
 
 
 def _emit(annotator, batch: list[dict[str, Any]]) -> None:
-    result = annotator.annotate(batch)
-    for letter in result.dead_letters:
-        click.echo(json.dumps(letter), err=True)
-    for doc in result.documents:
-        click.echo(json.dumps(doc, default=str, ensure_ascii=False))
+    from synthsieve.pipeline.annotate import Annotated, failure_letter
+    from synthsieve.pipeline.isolate import in_isolation
+
+    def failed(raw, exc):
+        return Annotated([], [failure_letter(raw, "score", exc)])
+
+    for result in in_isolation(batch, annotator.annotate, failed) if batch else []:
+        for letter in result.dead_letters:
+            click.echo(json.dumps(letter), err=True)
+        for doc in result.documents:
+            click.echo(json.dumps(doc, default=str, ensure_ascii=False))
 
 
 @main.command()

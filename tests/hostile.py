@@ -94,10 +94,11 @@ def hostile_corpus(folder: Path) -> Corpus:
         "[" * 5_000,
         {"id": "big", "text": "x" * 6_000_000},
         {"id": "j2", "text": SYNTHETIC_TEXT, "url": "https://farm.example.net/a"},
+        {"id": "long", "text": HUMAN_TEXT * 400},  # over max_text_chars: truncated, with a reason
     ]
-    corpus.add("lines.jsonl", _jsonl(lines) + b'{"id": "end", "text": "the file ends mid-rec', 11, {
+    corpus.add("lines.jsonl", _jsonl(lines) + b'{"id": "end", "text": "the file ends mid-rec', 12, {
         2: "invalid_json", 3: "invalid_utf8", 4: "empty_text", 5: "missing_text", 6: "not_an_object",
-        7: "invalid_unicode", 8: "invalid_json", 9: "too_large", 11: "truncated_file",
+        7: "invalid_unicode", 8: "invalid_json", 9: "too_large", 12: "truncated_file",
     })  # fmt: skip
     rows = [{"id": f"g{i}", "text": f"{HUMAN_TEXT} {hashlib.sha256(bytes(i)).hexdigest() * 4}"} for i in range(40)]
     cut = gzip.compress(_jsonl(rows), mtime=0)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from synthsieve.cli import main
 
+from builders import HUMAN_TEXT
 from hostile import CONFIG, hostile_corpus, reference_files
 
 IN_MEMORY = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
@@ -72,6 +73,9 @@ def test_accounting_balances_per_file_and_no_bad_record_is_labelled(hostile):
     labelled = {(Path(uri).name, offset) for *_, uri, offset in _documents(out)}
     assert not labelled & set(corpus.dead)
     assert len(labelled) == sum(corpus.read.values()) - len(corpus.dead)
+    query = f"select length(text), reasons from read_parquet('{out}/label=*/*.parquet') where id = 'long'"
+    [(length, reasons)] = duckdb.sql(query).fetchall()  # over max_text_chars: kept, truncated, and says so
+    assert length == 100_000 and reasons[0] == f"truncated:{len(HUMAN_TEXT) * 400}>100000"
     references = manifest["references"]
     assert references["documents_read"] == 4 and references["reference"] == 2
     assert all(f["balanced"] for f in references["files"].values())

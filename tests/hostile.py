@@ -18,6 +18,7 @@ from builders import (
     page,
     raw_response_record,
     response_record,
+    warc_record,
     with_content_length,
 )
 
@@ -70,13 +71,15 @@ def _warc_records() -> tuple[bytes, int, dict[int, str]]:
         raw_response_record("https://x.example.org/bomb", bomb),
         raw_response_record("https://x.example.org/latin1", page(HUMAN_TEXT).encode("latin-1"), "text/html"),
         raw_response_record("https://x.example.org/logo.png", b"\x89PNG", "image/png"),
+        warc_record({"WARC-Type": "response", "WARC-Target-URI": "dns:x.example.org"}, b"20240301 1.2.3.4\r\n"),
         forged.replace(b"<p>signed", b"<p>forged"),
         with_content_length(lying, len(lying) + 300),
         response_record("https://after.example.org/story", page(HUMAN_TEXT.replace("Gary", "Tom"))),
     ]  # fmt: skip
     data, at = _members(records)
     reasons = ["binary_body", "too_large", "empty_text", "html_too_deep", "extract_timeout", None,
-               "unsupported_content_type", "digest_mismatch", "content_length_mismatch", None]  # fmt: skip
+               "unsupported_content_type", "no_http_headers", "digest_mismatch", "content_length_mismatch",
+               None]  # fmt: skip
     return data, len(records), {at[i]: r for i, r in enumerate(reasons, start=1) if r}
 
 

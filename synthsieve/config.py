@@ -34,7 +34,7 @@ class ReaderConfig:
         default=1_000, metadata={"help": "a tag with more attributes goes to dead_letter (html_too_many_attributes)"}
     )
     extract_timeout_s: float = field(
-        default=30.0,
+        default=60.0,
         metadata={"help": "per-record HTML extraction time limit (extract_timeout); 0: extract in-process, no limit"},
     )
 

@@ -2,7 +2,8 @@
 
 A damaged file does not end the read: after a record whose Content-Length does not end at a record boundary, a
 truncated record or an unreadable stretch, reading resumes at the next gzip member (``.warc.gz``) or ``WARC/1.``
-line (``.warc``) after it, so the records behind the damage are still read.
+line (``.warc``) after it, so the records behind the damage are still read. Which record the damage belongs to is
+decided by reading that record again (``warc_stream.boundary``), not from the parser's error message.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
+from synthsieve.readers import warc_stream
 from synthsieve.readers.records import dead_letter, raw_document
+from synthsieve.readers.warc_stream import GZIP_MAGIC, WARC_MAGIC, Window, next_start
 
 FORMAT = "warc"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-_GZIP_MAGIC = b"\x1f\x8b\x08"
-_WARC_MAGIC = b"WARC/1."
-_SCAN_CHUNK = 1 << 20
-_HEADER_ERROR = "Invalid WARC header"  # fastwarc's error where a record should start but does not
 #: Leading bytes of formats that are never HTML (images, PDF, archives, fonts, audio/video containers).
 _BINARY_MAGIC = (
     b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"OggS", b"wOFF", b"wOF2",
@@ -40,34 +39,36 @@ def read_warc(stream: IO[bytes], source_uri: str, max_bytes: int) -> Iterator[tu
     Raises:
         NotWarc: the file is not empty, but not one WARC record in it could be read.
     """
-    magic = _GZIP_MAGIC if stream.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC else _WARC_MAGIC
+    gz = stream.read(len(GZIP_MAGIC)) == GZIP_MAGIC
     start, parsed, held = 0, 0, []
     while start is not None:
-        resume, letter, n = yield from _read_from(stream, start, source_uri, max_bytes)
+        resume, letter, n = yield from _read_from(stream, start, gz, source_uri, max_bytes)
         parsed += n
         if letter is not None:
             held.append(letter)
-        start = _next_start(stream, magic, resume) if resume is not None else None
+        start = next_start(stream, GZIP_MAGIC if gz else WARC_MAGIC, resume) if resume is not None else None
     if held and not parsed:
         raise NotWarc(f"not a WARC file: {held[0]['message']}")
     yield from (("dead", letter) for letter in held)
 
 
-def _read_from(stream, start: int, source_uri: str, max_bytes: int):
+def _read_from(stream, start: int, gz: bool, source_uri: str, max_bytes: int):
     """Yields the records from byte ``start`` on until the file ends or breaks; returns ``(resume after this
     offset or None, dead letter of the break or None, records parsed)``.
 
-    Each record is held back until the next header parses (see ``_after_break``).
+    Each record is held back until the next header parses: when the parser breaks instead, the held record is
+    checked (see ``_after_break``).
     """
     from fastwarc.warc import ArchiveIterator  # heavy native import, only on the read path
 
-    records, pending, parsed = iter(ArchiveIterator(_Window(stream, start), parse_http=False)), None, 0
+    records, pending, parsed = iter(ArchiveIterator(Window(stream, start), parse_http=False)), None, 0
     while True:
         try:
             record = next(records, None)
         except BaseException as exc:  # noqa: B036 - fastwarc's Rust panics are BaseExceptions
             _reraise_fatal(exc)
-            resume, letter = _after_break(pending, start, source_uri, exc)
+            verdict = warc_stream.boundary(stream, pending[0], gz) if pending is not None else None
+            resume, letter = _after_break(pending, verdict, start, source_uri, exc)
             if letter is None and pending[1] is not None:
                 yield pending[1]
             return resume, letter, parsed
@@ -84,28 +85,31 @@ def _read_from(stream, start: int, source_uri: str, max_bytes: int):
             message = f"{type(exc).__name__}: {exc}"
             return offset, dead_letter(source_uri, offset, FORMAT, "read", "invalid_record", message), parsed
         if pending[1] is not None and pending[1][1].get("reason") == "truncated_record":
-            yield pending[1]  # the file ended inside it: what its Content-Length claimed may hide more records
+            if gz and warc_stream.boundary(stream, offset, gz) == warc_stream.DAMAGED:  # not cut: corrupt
+                message = "its gzip member cannot be decompressed"
+                letter = dead_letter(source_uri, offset, FORMAT, "read", "invalid_record", message)
+                pending = (offset, ("dead", letter))
+            yield pending[1]  # what its Content-Length claimed may hide more records: resume behind it
             return offset, None, parsed
 
 
-def _after_break(pending, start: int, source_uri: str, exc: BaseException) -> tuple[int, dict[str, Any] | None]:
-    """Where to resume after an unreadable stretch, and its dead letter (None when the record before it stands).
+def _after_break(pending, verdict, start: int, source_uri: str, exc: BaseException):
+    """Where to resume when the parser breaks, and the dead letter that records it (None: the record before stands).
 
-    An invalid header right after a record means that record's Content-Length was wrong: a response record is
-    dead-lettered (``content_length_mismatch``), another record type gives ``invalid_record``. After any other break
-    (a corrupt gzip member) the record before it stands and reading resumes behind it, where an unreadable stretch
-    is dead-lettered as ``invalid_record``.
+    The record before the break is read again: if it ends where its Content-Length says, it stands and reading
+    resumes behind it (an unreadable stretch there is then ``invalid_record``); if its gzip member is damaged, it is
+    ``invalid_record``; if its Content-Length is wrong, a response record is ``content_length_mismatch``.
     """
     message = f"{type(exc).__name__}: {exc}"
     if pending is None:
         return start, dead_letter(source_uri, start, FORMAT, "read", "invalid_record", message)
     offset, item = pending
-    if _HEADER_ERROR not in message:
+    if verdict == warc_stream.OK:
         return offset, None
-    if item is None:
-        return offset, dead_letter(source_uri, offset, FORMAT, "read", "invalid_record", message)
-    note = f"its Content-Length does not end at a record boundary ({message})"
-    return offset, dead_letter(source_uri, offset, FORMAT, "read", "content_length_mismatch", note)
+    if verdict == warc_stream.MISMATCH and item is not None:
+        note = f"its Content-Length does not end at a record boundary ({message})"
+        return offset, dead_letter(source_uri, offset, FORMAT, "read", "content_length_mismatch", note)
+    return offset, dead_letter(source_uri, offset, FORMAT, "read", "invalid_record", f"{verdict} record: {message}")
 
 
 def _record(record: Any, offset: int, source_uri: str, max_bytes: int) -> tuple[str, dict[str, Any]] | None:
@@ -161,40 +165,7 @@ def _looks_binary(body: bytes) -> bool:
     return head.startswith(_BINARY_MAGIC) or (b"\x00" in head and not head.startswith(_UTF16_BOMS))
 
 
-def _next_start(stream, magic: bytes, after: int) -> int | None:
-    """Offset of the first ``magic`` (gzip member or WARC header) after byte ``after``; None if there is none."""
-    position = after + 1
-    stream.seek(position)
-    tail = b""
-    while chunk := stream.read(_SCAN_CHUNK):
-        found = (tail + chunk).find(magic)
-        if found >= 0:
-            return position - len(tail) + found
-        position += len(chunk)
-        tail = chunk[-(len(magic) - 1) :]
-    return None
-
-
 def _reraise_fatal(exc: BaseException) -> None:
     """Re-raises interpreter exits and interrupts; any other error (a Rust panic included) is the record's."""
     if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
         raise exc
-
-
-class _Window:
-    """The stream seen from byte ``start`` on. A plain object, not an ``io`` class, so that fastwarc reads it through
-    ``read`` instead of reaching for the whole underlying buffer or file descriptor."""
-
-    def __init__(self, stream: IO[bytes], start: int):
-        self.stream, self.start = stream, start
-        stream.seek(start)
-
-    def read(self, size: int = -1) -> bytes:
-        return self.stream.read(size)
-
-    def tell(self) -> int:
-        return self.stream.tell() - self.start
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        self.stream.seek(self.start + offset if whence == 0 else offset, whence)
-        return self.tell()

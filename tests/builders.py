@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -43,7 +44,7 @@ def response_record(uri: str, html: str, date: str = "2024-03-01T12:00:00Z", **k
         "WARC-Type": "response",
         "WARC-Target-URI": uri,
         "WARC-Date": date,
-        "WARC-Record-ID": f"<urn:uuid:{abs(hash(uri)) % 10**12:012d}-0000-0000-0000-000000000000>",
+        "WARC-Record-ID": f"<urn:uuid:{hashlib.sha256(uri.encode()).hexdigest()[:12]}-0000-0000-0000-000000000000>",
         "Content-Type": "application/http; msgtype=response",
     }
     return warc_record(headers, http_response(html, **kw))

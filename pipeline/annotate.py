@@ -22,7 +22,8 @@ from synthsieve.provenance.disclosure import disclosure_markers
 from synthsieve.provenance.ids import content_hash, stable_id
 from synthsieve.provenance.language import detect_languages
 from synthsieve.provenance.urls import registered_domain
-from synthsieve.readers.html import html_to_text
+from synthsieve.readers.extract import Extractor
+from synthsieve.readers.html_guard import HtmlRejected
 from synthsieve.readers.records import dead_letter
 from synthsieve.schemas.records import (
     CLUSTER_SCHEMA,
@@ -172,6 +173,8 @@ class Annotator:
         self.scored_schema = scored_schema(score_columns)
         self.decider = Decider(config, document_schema(score_columns))
         self.minhash = config.dedup.params()
+        r = config.reader
+        self.extractor = Extractor(r.max_html_depth, r.max_html_attributes, r.extract_timeout_s)
 
     def annotate(self, raws: list[dict[str, Any]]) -> Annotated:
         """Scores and decides a batch with the global thresholds (no calibration), clustered within the batch, in
@@ -187,7 +190,7 @@ class Annotator:
     def score(self, raws: list[dict[str, Any]]) -> Scored:
         """Extracts, tags and scores a batch; records that cannot become documents become dead letters."""
         dead: list[dict[str, Any]] = []
-        docs = [doc for raw in raws if (doc := self._prepare(raw, dead)) is not None]
+        docs = self._prepared(raws, dead)
         if not docs:
             return Scored(None, None, [], np.zeros(0, bool), dead)
         group = self.config.calibration.group_field
@@ -199,22 +202,28 @@ class Annotator:
         table = pa.Table.from_pylist(docs, schema=self.scored_schema)
         return Scored(table, evidence, sources, pre_llm, dead, fps.nodes, fps)
 
-    def fingerprint(self, raws: list[dict[str, Any]]) -> tuple[Fingerprints | None, int]:
-        """Fingerprints of known synthetic reference text (extracted, never scored), and how many records had no
-        usable text."""
+    def fingerprint(self, raws: list[dict[str, Any]]) -> tuple[Fingerprints | None, list[dict[str, Any]]]:
+        """Fingerprints of known synthetic reference text (extracted, never scored), and the dead letters of the
+        records without usable text."""
         dead: list[dict[str, Any]] = []
-        docs = [doc for raw in raws if (doc := self._prepare(raw, dead)) is not None]
-        return (fingerprints(docs, self.minhash, reference=True) if docs else None), len(dead)
+        docs = self._prepared(raws, dead)
+        return (fingerprints(docs, self.minhash, reference=True) if docs else None), dead
 
-    def _prepare(self, raw: dict[str, Any], dead: list[dict[str, Any]]) -> dict[str, Any] | None:
+    def _prepared(self, raws: list[dict[str, Any]], dead: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The raws that have text after extraction (HTML bodies extracted as one batch), as documents with their
+        provenance; the others go to ``dead``."""
+        extracted = iter(self.extractor.extract_all([raw["html"] for raw in raws if raw["html"] is not None]))
+        prepared = (self._prepare(raw, dead, next(extracted) if raw["html"] is not None else None) for raw in raws)
+        return [doc for doc in prepared if doc is not None]
+
+    def _prepare(self, raw: dict[str, Any], dead: list[dict[str, Any]], extracted: Any) -> dict[str, Any] | None:
         letter = _dead_letter_factory(raw)
         text, meta, reasons = raw["text"], None, []
-        if raw["html"] is not None:
-            try:
-                text, meta = html_to_text(raw["html"])
-            except Exception as exc:  # resiliparse raises assorted errors on hostile HTML; the record goes on
-                dead.append(letter("extract", "extract_failed", f"{type(exc).__name__}: {exc}"))
-                return None
+        if isinstance(extracted, HtmlRejected):
+            dead.append(letter("extract", extracted.reason, str(extracted)))
+            return None
+        if extracted is not None:
+            text, meta = extracted
         if not text or not text.strip():
             dead.append(letter("extract", "empty_text", "no text after extraction"))
             return None
@@ -272,6 +281,11 @@ class Annotator:
                 for out in det.outputs:
                     doc[score_column(det.name, out)] = float(scores[det.name][out][i])
         return evidence
+
+
+def failure_letter(raw: dict[str, Any], stage: str, exc: Exception) -> dict[str, Any]:
+    """The dead letter of a raw document that made a stage raise (``{stage}_failed``)."""
+    return _dead_letter_factory(raw)(stage, f"{stage}_failed", f"{type(exc).__name__}: {exc}")
 
 
 def _dead_letter_factory(raw: dict[str, Any]):

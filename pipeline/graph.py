@@ -17,6 +17,7 @@ from synthsieve.pipeline.near_dup import NearDuplicates
 from synthsieve.pipeline.transforms import (
     DEAD_LETTER,
     FILE_STATS,
+    REFERENCE_DOCUMENTS,
     REFERENCES,
     DecideFn,
     FingerprintFn,
@@ -30,7 +31,11 @@ from synthsieve.schemas.records import (
     DEAD_LETTER_SCHEMA,
     DEDUPLICATED_SCHEMA,
     FILE_STATS_SCHEMA,
+    HUMAN_REFERENCE,
+    INPUT,
+    KNOWN_SYNTHETIC,
     LABELS,
+    REFERENCE_DOCUMENTS_SCHEMA,
 )
 
 PARQUET = dict(codec="zstd", file_name_suffix=".parquet")
@@ -58,14 +63,16 @@ def build(
     """
     if config.dedup.partitions < 1:
         raise ValueError("dedup.partitions must be resolved first (pipeline.run.with_partitions)")
-    read = _read(pipeline, "", paths, config)
+    read = _read(pipeline, "", paths, config, INPUT)
     scored = _score(read.batches, "", config, reference=False)
-    clusters = _near_duplicates(pipeline, scored["scored"], config, known_synthetic)
+    ledger = _Ledger([read[DEAD_LETTER], scored[DEAD_LETTER]], [read[FILE_STATS]], [])
+    clusters = _near_duplicates(pipeline, scored["scored"], config, known_synthetic, ledger)
     points = [scored[REFERENCES]]
     if references:
-        points.append(
-            _score(_read(pipeline, "Reference", references, config).batches, "Reference", config, True)[REFERENCES]
-        )
+        ref_read = _read(pipeline, "Reference", references, config, HUMAN_REFERENCE)
+        ref_scored = _score(ref_read.batches, "Reference", config, True)
+        points.append(ref_scored[REFERENCES])
+        ledger.add(ref_read, ref_scored)
     if references or config.calibration.use_pre_llm:
         calibrated = (
             points
@@ -86,17 +93,10 @@ def build(
         decided[label] | f"Write_{label}" >> WriteToParquetBatched(
             f"{out_dir}/label={label}/part", schema=schema, **PARQUET
         )
-    (
-        (read[DEAD_LETTER], scored[DEAD_LETTER])
-        | "DeadLetters" >> beam.Flatten()
-        | "WriteDeadLetters" >> WriteToParquet(f"{out_dir}/dead_letter/part", schema=DEAD_LETTER_SCHEMA, **PARQUET)
-    )
     decided[DEDUPLICATED] | "WriteDeduplicated" >> WriteToParquetBatched(
         f"{out_dir}/_accounting/deduplicated/part", schema=DEDUPLICATED_SCHEMA, **PARQUET
     )
-    read[FILE_STATS] | "WriteFileStats" >> WriteToParquet(
-        f"{out_dir}/_accounting/files/part", schema=FILE_STATS_SCHEMA, **PARQUET
-    )
+    ledger.write(out_dir)
     (
         calibrated
         | "CalibrationRows" >> beam.Map(lambda kv: dataclasses.asdict(kv[1]))
@@ -105,13 +105,19 @@ def build(
     )
 
 
-def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synthetic: list[str]):
+def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synthetic: list[str], ledger: _Ledger):
     """Near-duplicate cluster rows of the corpus, keyed by node partition; ``known_synthetic`` files join the
-    clustering as reference documents."""
+    clustering as reference documents (their accounting goes to ``ledger``)."""
     fps = [scored | "Fingerprints" >> beam.FlatMap(lambda s: [s.fingerprints] if s.fingerprints else [])]
     if known_synthetic:
-        batches = _read(pipeline, "KnownSynthetic", known_synthetic, config).batches
-        fps.append(batches | "SpreadKnownSynthetic" >> beam.Reshuffle() | beam.ParDo(FingerprintFn(config)))
+        read = _read(pipeline, "KnownSynthetic", known_synthetic, config, KNOWN_SYNTHETIC)
+        known = (
+            read.batches
+            | "SpreadKnownSynthetic" >> beam.Reshuffle()
+            | beam.ParDo(FingerprintFn(config)).with_outputs(DEAD_LETTER, REFERENCE_DOCUMENTS, main="fps")
+        )
+        fps.append(known.fps)
+        ledger.add(read, known)
     d = config.dedup
     return (
         fps
@@ -128,12 +134,12 @@ def _split_scored(scored, parts: int):
     return [(p, scored.take(idx)) for p, (idx,) in split(scored.nodes, parts, index)]
 
 
-def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config):
+def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config, role: str):
     return (
         pipeline
         | f"{prefix}Inputs" >> beam.Create(sorted(paths))
         | f"{prefix}SpreadFiles" >> beam.Reshuffle()
-        | f"{prefix}Read" >> beam.ParDo(ReadFileFn(config)).with_outputs(DEAD_LETTER, FILE_STATS, main="batches")
+        | f"{prefix}Read" >> beam.ParDo(ReadFileFn(config, role)).with_outputs(DEAD_LETTER, FILE_STATS, main="batches")
     )
 
 
@@ -144,7 +150,9 @@ def _score(batches, prefix: str, config: Config, reference: bool):
         batches
         | f"{prefix}SpreadBatches" >> beam.Reshuffle()
         | f"{prefix}Score"
-        >> beam.ParDo(ScoreFn(config, reference)).with_outputs(DEAD_LETTER, REFERENCES, main="scored")
+        >> beam.ParDo(ScoreFn(config, reference)).with_outputs(
+            DEAD_LETTER, REFERENCES, REFERENCE_DOCUMENTS, main="scored"
+        )
     )
     if not config.lm.enabled:
         return scored
@@ -152,7 +160,47 @@ def _score(batches, prefix: str, config: Config, reference: bool):
     if config.lm.accelerator:
         stage = stage.with_resource_hints(accelerator=config.lm.accelerator)
     second = scored.scored | f"{prefix}SecondStage" >> stage.with_outputs(REFERENCES, main="scored")
-    return {"scored": second.scored, REFERENCES: second[REFERENCES], DEAD_LETTER: scored[DEAD_LETTER]}
+    passed = {DEAD_LETTER: scored[DEAD_LETTER], REFERENCE_DOCUMENTS: scored[REFERENCE_DOCUMENTS]}
+    return {"scored": second.scored, REFERENCES: second[REFERENCES], **passed}
+
+
+@dataclasses.dataclass
+class _Ledger:
+    """What every input and reference file's accounting needs: dead letters, documents read, references used."""
+
+    dead_letters: list
+    file_stats: list
+    reference_documents: list
+
+    def add(self, read, used) -> None:
+        """A reference input's read and reference-stage outputs."""
+        self.dead_letters += [read[DEAD_LETTER], used[DEAD_LETTER]]
+        self.file_stats.append(read[FILE_STATS])
+        self.reference_documents.append(used[REFERENCE_DOCUMENTS])
+
+    def write(self, out_dir: str) -> None:
+        (
+            self.dead_letters
+            | "DeadLetters" >> beam.Flatten()
+            | "WriteDeadLetters" >> WriteToParquet(f"{out_dir}/dead_letter/part", schema=DEAD_LETTER_SCHEMA, **PARQUET)
+        )
+        (
+            self.file_stats
+            | "FileStats" >> beam.Flatten()
+            | "WriteFileStats"
+            >> WriteToParquet(f"{out_dir}/_accounting/files/part", schema=FILE_STATS_SCHEMA, **PARQUET)
+        )
+        if self.reference_documents:
+            (
+                self.reference_documents
+                | "ReferenceDocuments" >> beam.Flatten()
+                | "SumReferenceDocuments" >> beam.CombinePerKey(sum)
+                | "ReferenceRows" >> beam.MapTuple(lambda key, n: dict(role=key[0], source_uri=key[1], documents=n))
+                | "WriteReferenceDocuments"
+                >> WriteToParquet(
+                    f"{out_dir}/_accounting/references/part", schema=REFERENCE_DOCUMENTS_SCHEMA, **PARQUET
+                )
+            )
 
 
 def _calibrate(source_hist, config: Config):

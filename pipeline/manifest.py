@@ -8,18 +8,22 @@ from typing import Any
 import pyarrow.compute as pc
 
 from synthsieve.pipeline.outputs import join, read_columns
-from synthsieve.schemas.records import LABELS
+from synthsieve.schemas.records import INPUT, LABELS
 
 DEDUPLICATED = "deduplicated"
+REFERENCE = "reference"
 
 FILE_ERROR = "unreadable_file"
+#: Dead-letter reasons that say a file is damaged: what followed the damage in it may be lost.
+DAMAGE = ("truncated_file", "truncated_record", "content_length_mismatch", "invalid_record", "corrupt_row_group")
 
 
 def count_outputs(folder: str) -> dict[str, Any]:
     """Per-label, per-dead-letter-reason and per-input-file counts of a run's shards, with the accounting check.
 
-    ``documents read = human + synthetic + uncertain + dead_letter + deduplicated`` must hold per input file; a
-    file that could not be opened or broke off mid-way is listed under ``file_errors``.
+    ``documents read = human + synthetic + uncertain + dead_letter + deduplicated`` must hold per input file, and
+    ``documents read = reference + dead_letter`` per ``--human-reference`` / ``--reference`` file; a file that could
+    not be opened is listed under ``file_errors``, one that is damaged under ``damaged_files``.
     """
     per_file: dict[str, Counter] = defaultdict(Counter)
     labels = Counter()
@@ -34,22 +38,27 @@ def count_outputs(folder: str) -> dict[str, Any]:
     for uri in dropped.column("source_uri").to_pylist() if dropped is not None else []:
         per_file[uri][DEDUPLICATED] += 1
     near.add_removed(dropped)
-    reasons, file_errors = _dead_letters(folder, per_file)
-    stats = read_columns(join(folder, "_accounting", "files"), ["source_uri", "source_format", "documents_read"])
-    for row in stats.to_pylist() if stats is not None else []:
-        per_file[row["source_uri"]]["read"] += row["documents_read"]
+    letters = _DeadLetters(folder)
+    references: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for role, uri, n in letters.per_file:
+        (per_file[uri] if role == INPUT else references[role, uri])["dead_letter"] += n
+    _count_reads(folder, per_file, references)
     files = {uri: _file_entry(c) for uri, c in sorted(per_file.items())}
     read = sum(c["read"] for c in per_file.values())
+    reasons = letters.reasons[INPUT]
     written = sum(labels.values()) + sum(reasons.values()) + near.removed
+    reference_files = {f"{role}:{uri}": _reference_entry(role, c) for (role, uri), c in sorted(references.items())}
     return {
         "documents_read": read,
         "labels": {label: labels[label] for label in LABELS},
         "dead_letter": {"total": sum(reasons.values()), "by_reason": dict(sorted(reasons.items()))},
         "near_duplicates": near.summary(),
-        "file_errors": file_errors,
+        "file_errors": letters.file_errors,
+        "damaged_files": letters.damaged,
         "files": files,
+        "references": _references_summary(reference_files, letters.reasons),
         "calibration": _calibration(folder),
-        "balanced": read == written and all(f["balanced"] for f in files.values()),
+        "balanced": read == written and all(f["balanced"] for f in [*files.values(), *reference_files.values()]),
     }
 
 
@@ -62,22 +71,57 @@ def lm_scored(folder: str, column: str) -> dict[str, int]:
     return counts
 
 
-def _dead_letters(folder: str, per_file: dict[str, Counter]) -> tuple[Counter, list[dict[str, str]]]:
-    table = read_columns(join(folder, "dead_letter"), ["source_uri", "reason", "message"])
-    reasons, errors = Counter(), []
-    for row in table.to_pylist() if table is not None else []:
-        if row["reason"] == FILE_ERROR:
-            errors.append({"source_uri": row["source_uri"], "message": row["message"]})
-            continue
-        per_file[row["source_uri"]]["dead_letter"] += 1
-        reasons[row["reason"]] += 1
-    return reasons, sorted(errors, key=lambda e: e["source_uri"])
+class _DeadLetters:
+    """The dead letters of a run, counted per (role, file) and reason; whole-file errors and damage listed."""
+
+    def __init__(self, folder: str):
+        table = read_columns(join(folder, "dead_letter"), ["source_uri", "role", "reason", "message"])
+        per_file, self.reasons, damaged = Counter(), defaultdict(Counter), defaultdict(Counter)
+        self.file_errors = []
+        for row in table.to_pylist() if table is not None else []:
+            uri, role, reason = row["source_uri"], row["role"], row["reason"]
+            if reason == FILE_ERROR:
+                self.file_errors.append({"source_uri": uri, "role": role, "message": row["message"]})
+                continue
+            per_file[role, uri] += 1
+            self.reasons[role][reason] += 1
+            if reason in DAMAGE:
+                damaged[uri][reason] += 1
+        self.per_file = [(role, uri, n) for (role, uri), n in sorted(per_file.items())]
+        self.file_errors.sort(key=lambda e: (e["source_uri"], e["role"]))
+        self.damaged = {uri: dict(sorted(c.items())) for uri, c in sorted(damaged.items())}
+
+
+def _count_reads(folder: str, per_file: dict[str, Counter], references: dict[tuple[str, str], Counter]) -> None:
+    """Adds documents read (every role) and reference documents used to the per-file counters."""
+    stats = read_columns(join(folder, "_accounting", "files"), ["source_uri", "role", "documents_read"])
+    for row in stats.to_pylist() if stats is not None else []:
+        uri, role = row["source_uri"], row["role"]
+        (per_file[uri] if role == INPUT else references[role, uri])["read"] += row["documents_read"]
+    used = read_columns(join(folder, "_accounting", "references"), ["source_uri", "role", "documents"])
+    for row in used.to_pylist() if used is not None else []:
+        references[row["role"], row["source_uri"]][REFERENCE] += row["documents"]
 
 
 def _file_entry(counts: Counter) -> dict[str, Any]:
     entry = {key: counts[key] for key in ("read", *LABELS, "dead_letter", DEDUPLICATED)}
     entry["balanced"] = entry["read"] == sum(counts[k] for k in (*LABELS, "dead_letter", DEDUPLICATED))
     return entry
+
+
+def _reference_entry(role: str, counts: Counter) -> dict[str, Any]:
+    entry = {"role": role, **{key: counts[key] for key in ("read", REFERENCE, "dead_letter")}}
+    entry["balanced"] = entry["read"] == entry[REFERENCE] + entry["dead_letter"]
+    return entry
+
+
+def _references_summary(files: dict[str, dict[str, Any]], reasons: dict[str, Counter]) -> dict[str, Any]:
+    """Documents read from ``--human-reference`` and ``--reference`` files, how many were used, and why not."""
+    summary = {"documents_read": sum(f["read"] for f in files.values())}
+    summary[REFERENCE] = sum(f[REFERENCE] for f in files.values())
+    merged = sum((c for role, c in reasons.items() if role != INPUT), Counter())
+    summary["dead_letter"] = {"total": sum(merged.values()), "by_reason": dict(sorted(merged.items()))}
+    return {**summary, "files": files}
 
 
 _NEAR_COLUMNS = ["near_dup_cluster", "near_dup_count", "is_canonical", "near_dup_known_synthetic"]

@@ -11,7 +11,9 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 STAGING = "_staging"
-PUBLISHED = ("label=human", "label=synthetic", "label=uncertain", "dead_letter", "_accounting", "manifest.json")
+MANIFEST = "manifest.json"
+#: A run's outputs; the manifest first: it is deleted first and written last, so a folder with a manifest is complete.
+PUBLISHED = (MANIFEST, "label=human", "label=synthetic", "label=uncertain", "dead_letter", "_accounting")
 
 
 def join(*parts: str) -> str:
@@ -42,7 +44,11 @@ def delete_existing(paths: list[str]) -> None:
 
 
 def publish(staging: str, folder: str) -> None:
-    """Moves every staged file into ``folder`` after deleting the previous run's outputs there."""
+    """Moves every staged file into ``folder`` after deleting the previous run's outputs there (its manifest first).
+
+    The caller writes the new manifest last: until then the folder has none, so no reader takes a half-published
+    folder for a finished one.
+    """
     delete_existing([join(folder, name) for name in PUBLISHED])
     sources = list(_walk(staging))
     targets = [join(folder, src[len(staging) :].lstrip("/")) for src in sources]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import logging
 import os
@@ -10,15 +11,17 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.options import pipeline_options as beam_options
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from synthsieve import __version__
 from synthsieve.config import Config
-from synthsieve.detectors.lm import check_available
 from synthsieve.pipeline import graph
 from synthsieve.pipeline.manifest import count_outputs, lm_scored
-from synthsieve.pipeline.outputs import STAGING, delete_existing, join, publish, write_json
+from synthsieve.pipeline.models import load_annotator
+from synthsieve.pipeline.outputs import MANIFEST, STAGING, delete_existing, join, publish, write_json
 from synthsieve.progress import Silent
+from synthsieve.readers.files import UnsupportedFormat, detect_format
 from synthsieve.schemas.records import score_column
 
 BYTES_PER_PARTITION = 64 << 20
@@ -26,7 +29,11 @@ MIN_PARTITIONS = 4
 
 
 class InputError(ValueError):
-    """An input pattern matches no file or cannot be listed."""
+    """An input pattern matches no file or cannot be listed, or a matched file's format cannot be told."""
+
+
+class OptionsError(ValueError):
+    """A pass-through flag is no Beam pipeline option, or lacks its value."""
 
 
 def match_inputs(patterns: list[str]) -> list[str]:
@@ -41,6 +48,34 @@ def match_inputs(patterns: list[str]) -> list[str]:
             raise InputError(f"no input file matches {pattern}")
         paths.extend(found)
     return sorted(set(paths))
+
+
+def check_formats(paths: list[str], configured: str) -> None:
+    """Fails, naming every such file, when the format of a matched file cannot be told from its name."""
+    unknown = []
+    for path in paths:
+        try:
+            detect_format(path, configured)
+        except UnsupportedFormat:
+            unknown.append(path)
+    if unknown:
+        raise InputError(f"cannot tell the format of {', '.join(unknown)}: use --format jsonl|parquet|warc")
+
+
+def check_beam_flags(beam_args: list[str]) -> None:
+    """Fails on a flag that no Beam pipeline option defines (a typo would otherwise be dropped with a warning) and
+    on a Beam flag that takes a value but is not written ``--flag=value``."""
+    parser = beam_options._BeamArgumentParser(allow_abbrev=False, add_help=False, exit_on_error=False)
+    for cls in {str(c): c for c in PipelineOptions.__subclasses__()}.values():
+        cls._add_argparse_args(parser)
+    for arg in beam_args:
+        try:
+            parser.parse_known_args([arg])
+        except argparse.ArgumentError:
+            raise OptionsError(f"{arg} needs a value: write Beam options as {arg}=VALUE") from None
+    unknown = [a for a in parser.parse_known_args(beam_args)[1] if a.startswith("--")]
+    if unknown:
+        raise OptionsError(f"unknown option(s) {', '.join(unknown)}: neither synthsieve's nor a Beam pipeline option")
 
 
 def input_bytes(paths: list[str]) -> int:
@@ -86,22 +121,22 @@ def run_job(
     ``references`` are paths or globs of known-human text that calibrate per-source thresholds;
     ``known_synthetic`` of known synthetic text whose near-duplicates are synthetic; ``progress`` shows the phases.
     """
-    from synthsieve.pipeline.annotate import LM_DETECTOR, Annotator
+    from synthsieve.pipeline.annotate import LM_DETECTOR
 
     progress = progress or Silent()
+    check_beam_flags(beam_args)
     with progress.phase("listing inputs") as say:
         paths = match_inputs(inputs)
         reference_paths = match_inputs(list(references)) if references else []
         known_paths = match_inputs(list(known_synthetic)) if known_synthetic else []
+        check_formats(paths + reference_paths + known_paths, config.reader.format)
         n_bytes = input_bytes(paths + known_paths)
         config = with_partitions(config, n_bytes)
         say(f"{len(paths)} file(s), {n_bytes / 2**20:.1f} MiB")
     with progress.phase("loading detectors"):
-        annotator = Annotator(config)  # fails fast on a missing model before any worker starts
-        if config.lm.enabled:
-            check_available(config.lm.model_path or None, config.lm.weights_path or None)
+        annotator = load_annotator(config)
     staging = join(output, STAGING)
-    delete_existing([staging])
+    delete_existing([staging])  # what a failed earlier run left
     started = time.time()
     options = pipeline_options(beam_args)
     with progress.job(), beam.Pipeline(options=options) as pipeline:  # the job runs when the pipeline's block ends
@@ -128,8 +163,22 @@ def run_job(
         manifest["lm_scored"] = lm_scored(staging, score_column(LM_DETECTOR, "p"))
     with progress.phase("publishing"):
         publish(staging, output)
-        write_json(join(output, "manifest.json"), manifest)
+        write_json(join(output, MANIFEST), manifest)
     return manifest
+
+
+def accounting_problems(manifest: dict[str, Any]) -> list[str]:
+    """What makes a run fail after it wrote its output: input files that could not be read, and files whose
+    documents read are not all labelled, dead-lettered, deduplicated or used as references."""
+    problems = [f"cannot read {e['source_uri']} ({e['role']}): {e['message']}" for e in manifest["file_errors"]]
+    entries = [*manifest["files"].items(), *manifest["references"]["files"].items()]
+    for name, entry in entries:
+        if not entry["balanced"]:
+            counts = ", ".join(f"{k} {v}" for k, v in entry.items() if k not in ("balanced", "role"))
+            problems.append(f"accounting does not balance for {name}: {counts}")
+    if not manifest["balanced"] and not problems:
+        problems.append("accounting does not balance: documents read != labelled + dead-lettered + deduplicated")
+    return problems
 
 
 def _effective(options: PipelineOptions) -> dict[str, Any]:

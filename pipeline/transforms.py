@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 import apache_beam as beam
+import numpy as np
 import pyarrow as pa
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
@@ -14,19 +15,26 @@ from apache_beam.metrics import Metrics
 from synthsieve.config import Config
 from synthsieve.detectors.calibration import bin_of
 from synthsieve.pipeline.annotate import reference_points
+from synthsieve.pipeline.isolate import in_isolation
 from synthsieve.readers.files import detect_format, read_file
 from synthsieve.readers.records import dead_letter
+from synthsieve.schemas.records import HUMAN_REFERENCE, INPUT, KNOWN_SYNTHETIC
 
 DEAD_LETTER = "dead_letter"
 FILE_STATS = "file_stats"
 REFERENCES = "references"
+REFERENCE_DOCUMENTS = "reference_documents"  # ((role, source_uri), n): reference documents a batch used
 
 
 class ReadFileFn(beam.DoFn):
-    """One input path in; batches of raw documents out, plus dead letters and the file's read count."""
+    """One input path in; batches of raw documents out, plus dead letters and the file's read count.
 
-    def __init__(self, config: Config):
+    A file that cannot be opened, or is not in its format, gives one ``unreadable_file`` dead letter (offset -1).
+    """
+
+    def __init__(self, config: Config, role: str = INPUT):
         self.config = config
+        self.role = role
 
     def setup(self):
         self.read_counter = Metrics.counter("synthsieve", "documents_read")
@@ -34,39 +42,45 @@ class ReadFileFn(beam.DoFn):
 
     def process(self, path: str):
         reader = self.config.reader
-        fmt, batch, read = detect_format(path, reader.format), [], 0
+        fmt, batch, read = reader.format, [], 0
         try:
+            fmt = detect_format(path, reader.format)
             with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
                 for kind, record in read_file(stream, path, fmt, reader.max_document_bytes, reader.batch_size):
                     read += 1
                     if kind == "dead":
                         self.dead_counter.inc()
-                        yield beam.pvalue.TaggedOutput(DEAD_LETTER, record)
+                        yield beam.pvalue.TaggedOutput(DEAD_LETTER, {**record, "role": self.role})
                         continue
                     batch.append(record)
                     if len(batch) >= reader.batch_size:
                         yield batch
                         batch = []
-        except Exception as exc:  # an unreadable or corrupt file must not end the run: it is dead-lettered
-            yield beam.pvalue.TaggedOutput(
-                DEAD_LETTER, dead_letter(path, -1, fmt, "open", "unreadable_file", f"{type(exc).__name__}: {exc}")
-            )
+        except BaseException as exc:  # noqa: B036 - a bad file must not end the run (Rust panics included)
+            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+                raise
+            letter = dead_letter(path, -1, fmt, "open", "unreadable_file", f"{type(exc).__name__}: {exc}")
+            yield beam.pvalue.TaggedOutput(DEAD_LETTER, {**letter, "role": self.role})
         if batch:
             yield batch
         self.read_counter.inc(read)
-        yield beam.pvalue.TaggedOutput(FILE_STATS, {"source_uri": path, "source_format": fmt, "documents_read": read})
+        stats = {"source_uri": path, "source_format": fmt, "documents_read": read, "role": self.role}
+        yield beam.pvalue.TaggedOutput(FILE_STATS, stats)
 
 
 class ScoreFn(beam.DoFn):
     """A batch of raw documents in; the scored batch out, plus dead letters and (source, p) reference points.
 
-    For a ``--human-reference`` input (``reference=True``) every judged document is a reference point; otherwise
-    only pre-LLM documents are, and only when the config says so.
+    For a ``--human-reference`` input (``reference=True``) every judged document is a reference point, and the
+    batch's documents are counted per file instead of going on; otherwise only pre-LLM documents are reference
+    points, and only when the config says so. A record that makes scoring raise is dead-lettered (``score_failed``)
+    and the rest of its batch is scored without it.
     """
 
     def __init__(self, config: Config, reference: bool = False):
         self.config = config
         self.reference = reference
+        self.role = HUMAN_REFERENCE if reference else INPUT
 
     def setup(self):
         from synthsieve.pipeline.annotate import Annotator
@@ -74,15 +88,25 @@ class ScoreFn(beam.DoFn):
         self.annotator = Annotator(self.config)  # models load once per worker, never per element
         self.dead_counter = Metrics.counter("synthsieve", "dead_letter_score")
 
+    def teardown(self):
+        self.annotator.extractor.close()
+
     def process(self, batch: list[dict[str, Any]]):
-        scored = self.annotator.score(batch)
-        for letter in scored.dead_letters:
-            self.dead_counter.inc()
-            yield beam.pvalue.TaggedOutput(DEAD_LETTER, letter)
-        if self.config.lm.enabled:  # the second stage changes p_synthetic: it emits the reference points
-            yield scored
-            return
-        yield from _references_then_scored(scored, self.config, self.reference)
+        from synthsieve.pipeline.annotate import Scored, failure_letter
+
+        def failed(raw, exc):
+            return Scored(None, None, [], np.zeros(0, bool), [failure_letter(raw, "score", exc)])
+
+        results = in_isolation(batch, self.annotator.score, failed)
+        for scored in results:
+            if not self.config.lm.enabled:
+                yield from _references_then_scored(scored, self.config, self.reference)
+            elif scored.table is not None:  # the second stage changes p_synthetic: it emits the reference points
+                yield scored
+        dead = [letter for scored in results for letter in scored.dead_letters]
+        yield from _dead_letters(dead, self.role, self.dead_counter)
+        if self.reference:
+            yield from _used(batch, dead, self.role)
 
 
 class SecondStageFn(beam.DoFn):
@@ -113,12 +137,13 @@ def _references_then_scored(scored, config: Config, reference: bool):
     if reference or config.calibration.use_pre_llm:
         for point in reference_points(scored, all_documents=reference):
             yield beam.pvalue.TaggedOutput(REFERENCES, point)
-    if not reference:
+    if not reference and scored.table is not None:
         yield scored
 
 
 class FingerprintFn(beam.DoFn):
-    """A batch of raw known-synthetic reference documents in; their ``Fingerprints`` out (never scored)."""
+    """A batch of raw known-synthetic reference documents in; their ``Fingerprints`` out (never scored), plus dead
+    letters and the documents used per file."""
 
     def __init__(self, config: Config):
         self.config = config
@@ -128,14 +153,39 @@ class FingerprintFn(beam.DoFn):
 
         self.annotator = Annotator(self.config)
         self.used = Metrics.counter("synthsieve", "known_synthetic_references")
-        self.unusable = Metrics.counter("synthsieve", "known_synthetic_references_without_text")
+        self.dead_counter = Metrics.counter("synthsieve", "dead_letter_known_synthetic")
+
+    def teardown(self):
+        self.annotator.extractor.close()
 
     def process(self, batch: list[dict[str, Any]]):
-        fps, unusable = self.annotator.fingerprint(batch)
-        self.unusable.inc(unusable)
-        if fps is not None:
-            self.used.inc(fps.members.num_rows)
-            yield fps
+        from synthsieve.pipeline.annotate import failure_letter
+
+        def failed(raw, exc):
+            return None, [failure_letter(raw, "fingerprint", exc)]
+
+        results = in_isolation(batch, self.annotator.fingerprint, failed)
+        for fps, _ in results:
+            if fps is not None:
+                self.used.inc(fps.members.num_rows)
+                yield fps
+        dead = [letter for _, letters in results for letter in letters]
+        yield from _dead_letters(dead, KNOWN_SYNTHETIC, self.dead_counter)
+        yield from _used(batch, dead, KNOWN_SYNTHETIC)
+
+
+def _dead_letters(letters: list[dict[str, Any]], role: str, counter):
+    for letter in letters:
+        counter.inc()
+        yield beam.pvalue.TaggedOutput(DEAD_LETTER, {**letter, "role": role})
+
+
+def _used(batch: list[dict[str, Any]], dead: list[dict[str, Any]], role: str):
+    """Per file, the documents of a reference batch that did not become dead letters."""
+    used = Counter(raw["source_uri"] for raw in batch)
+    used.subtract(letter["source_uri"] for letter in dead)
+    for uri, n in sorted(used.items()):
+        yield beam.pvalue.TaggedOutput(REFERENCE_DOCUMENTS, ((role, uri), n))
 
 
 class DecideFn(beam.DoFn):

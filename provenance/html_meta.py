@@ -43,7 +43,7 @@ class HtmlMeta:
     title: str | None = None
 
 
-def parse_html_meta(html: str) -> HtmlMeta:
+def parse_html_meta(html: str, tree: HTMLTree | None = None) -> HtmlMeta:
     """Extracts provenance metadata from an HTML page; never raises on malformed HTML or JSON-LD.
 
     Published date, first hit wins: ``article:published_time``, ``<meta name="date">``, ``<meta name="pubdate">``,
@@ -54,12 +54,13 @@ def parse_html_meta(html: str) -> HtmlMeta:
 
     Args:
         html: The decoded HTML document.
+        tree: ``html`` already parsed, if it is (saves a second parse).
 
     Returns:
         The extracted fields.
     """
     try:
-        tree = HTMLTree.parse(html)
+        tree = tree if tree is not None else HTMLTree.parse(html)
     except UnicodeEncodeError:  # Lone surrogates, e.g. from bytes decoded with errors="surrogateescape".
         tree = HTMLTree.parse(html.encode("utf-8", "replace").decode("utf-8"))
     except HTMLParserException:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from synthsieve.readers.records import dead_letter, from_mapping
@@ -17,20 +18,53 @@ def read_parquet(
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yields ``("doc", raw_document)`` or ``("dead", dead_letter)`` per row; the offset is the 0-based row index.
 
-    A file without a ``text`` column yields one dead letter per row (``missing_text``), so every row stays counted.
+    Every row the file's footer declares is yielded once: a file without a ``text`` column gives one dead letter per
+    row (``missing_text``), a row whose strings are not valid UTF-8 one ``invalid_utf8``, and a row group that
+    cannot be decoded one ``corrupt_row_group`` per row it still held; the next row group is read as usual.
+
+    Raises:
+        pyarrow.ArrowInvalid: the file is not Parquet (its footer cannot be read).
     """
     parquet = pq.ParquetFile(stream)
     offset = 0
-    for batch in parquet.iter_batches(batch_size=batch_size):
-        for row in batch.to_pylist():
-            yield _row(row, source_uri, offset, max_bytes)
-            offset += 1
+    for group in range(parquet.num_row_groups):
+        end = offset + parquet.metadata.row_group(group).num_rows
+        try:
+            for batch in parquet.iter_batches(batch_size=batch_size, row_groups=[group]):
+                for row in _rows(batch):
+                    if isinstance(row, UnicodeDecodeError):
+                        yield "dead", dead_letter(source_uri, offset, FORMAT, "read", "invalid_utf8", str(row))
+                    else:
+                        yield _row(row, source_uri, offset, max_bytes)
+                    offset += 1
+        except (OSError, pa.ArrowException) as exc:
+            message = f"row group {group}: {type(exc).__name__}: {exc}"
+            for row in range(offset, end):
+                yield "dead", dead_letter(source_uri, row, FORMAT, "read", "corrupt_row_group", message)
+        offset = end
+
+
+def _rows(batch: pa.RecordBatch) -> Iterator[dict[str, Any] | UnicodeDecodeError]:
+    """The batch's rows as dicts; if a string is not valid UTF-8, row by row, with the error in that row's place."""
+    try:
+        rows = batch.to_pylist()
+    except UnicodeDecodeError:
+        rows = None
+    if rows is not None:
+        yield from rows
+        return
+    for i in range(batch.num_rows):
+        try:
+            yield batch.slice(i, 1).to_pylist()[0]
+        except UnicodeDecodeError as exc:
+            yield exc
 
 
 def _row(row: dict[str, Any], source_uri: str, offset: int, max_bytes: int) -> tuple[str, dict[str, Any]]:
     text = row.get("text")
-    if isinstance(text, str) and len(text) > max_bytes:
-        return "dead", dead_letter(source_uri, offset, FORMAT, "read", "too_large", f"{len(text)} characters", text)
+    size = len(text.encode("utf-8", "replace")) if isinstance(text, str) and len(text) > max_bytes // 4 else 0
+    if size > max_bytes:
+        return "dead", dead_letter(source_uri, offset, FORMAT, "read", "too_large", f"{size} bytes", text)
     try:
         return "doc", from_mapping(row, source_uri, offset, FORMAT)
     except ValueError as exc:

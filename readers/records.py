@@ -34,21 +34,34 @@ def raw_document(source_uri: str, offset: int, source_format: str, **fields: Any
 def dead_letter(
     source_uri: str, offset: int, source_format: str, stage: str, reason: str, message: str, raw: Any = None
 ) -> dict[str, Any]:
-    """A record that could not become a document, with a stable ``reason`` code and a short message."""
+    """A record that could not become a document, with a stable ``reason`` code and a short message.
+
+    ``raw`` keeps a preview of the record; every string is made valid UTF-8 (lone surrogates replaced), so a dead
+    letter can always be written whatever the record held.
+    """
     if isinstance(raw, bytes):
         raw = raw[:RAW_PREVIEW_CHARS].decode("utf-8", errors="replace")
     elif raw is not None and not isinstance(raw, str):
         raw = json.dumps(raw, default=str, ensure_ascii=False)
     return {
-        "source_uri": source_uri,
+        "source_uri": _valid(source_uri),
         "source_offset": offset,
         "source_format": source_format,
         "stage": stage,
         "reason": reason,
-        "message": message[:500],
-        "raw": raw[:RAW_PREVIEW_CHARS] if raw is not None else None,
+        "message": _valid(message[:500]),
+        "raw": _valid(raw[:RAW_PREVIEW_CHARS]) if raw is not None else None,
         "pipeline_version": __version__,
     }
+
+
+def _valid(text: str) -> str:
+    """``text`` with anything UTF-8 cannot encode (lone surrogates) replaced."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def from_mapping(obj: dict[str, Any], source_uri: str, offset: int, source_format: str) -> dict[str, Any]:

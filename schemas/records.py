@@ -12,6 +12,9 @@ import pyarrow as pa
 
 LABELS = ("human", "synthetic", "uncertain")
 
+#: What an input file is to the run: documents to label, ``--human-reference`` or ``--reference`` (known synthetic).
+INPUT, HUMAN_REFERENCE, KNOWN_SYNTHETIC = ROLES = ("input", "human_reference", "known_synthetic")
+
 _TS = pa.timestamp("us", tz="UTC")
 
 #: Provenance and decision fields of a scored document, in output order. ``label`` is not a column: it is the
@@ -74,6 +77,8 @@ DEDUPLICATED_SCHEMA = pa.schema(
     ]
 )
 
+#: A record that could not become a document (``source_offset`` -1: the whole file), with its stable reason code;
+#: ``role`` is one of ROLES.
 DEAD_LETTER_SCHEMA = pa.schema(
     [
         pa.field("source_uri", pa.string(), nullable=False),
@@ -84,6 +89,7 @@ DEAD_LETTER_SCHEMA = pa.schema(
         pa.field("message", pa.string(), nullable=False),
         pa.field("raw", pa.string()),
         pa.field("pipeline_version", pa.string(), nullable=False),
+        pa.field("role", pa.string(), nullable=False),
     ]
 )
 
@@ -93,6 +99,17 @@ FILE_STATS_SCHEMA = pa.schema(
         pa.field("source_uri", pa.string(), nullable=False),
         pa.field("source_format", pa.string(), nullable=False),
         pa.field("documents_read", pa.int64(), nullable=False),
+        pa.field("role", pa.string(), nullable=False),
+    ]
+)
+
+#: Documents of a reference file (``human_reference`` or ``known_synthetic``) the run used as references: with its
+#: dead letters, they balance the file's documents read.
+REFERENCE_DOCUMENTS_SCHEMA = pa.schema(
+    [
+        pa.field("source_uri", pa.string(), nullable=False),
+        pa.field("role", pa.string(), nullable=False),
+        pa.field("documents", pa.int64(), nullable=False),
     ]
 )
 

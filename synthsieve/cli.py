@@ -109,7 +109,8 @@ def run(
     """
     from rich.console import Console
 
-    from synthsieve.pipeline.run import InputError, run_job
+    from synthsieve.pipeline.models import ModelError
+    from synthsieve.pipeline.run import InputError, OptionsError, accounting_problems, run_job
     from synthsieve.progress import display
 
     lm_all = flags.pop("lm_all")
@@ -124,13 +125,13 @@ def run(
     try:
         with display(Console(stderr=True), ctx.find_root().params["quiet"]) as progress:
             manifest = run_job(paths, output, config, beam_args, list(references), list(known_synthetic), progress)
-    except (InputError, FileNotFoundError) as exc:
+    except OptionsError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except (InputError, ModelError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(_summary(manifest))
-    if manifest["file_errors"]:
-        raise click.ClickException(f"input files could not be read: {manifest['file_errors']}")
-    if not manifest["balanced"]:
-        raise click.ClickException("accounting failed: documents read != labelled + dead-lettered (see manifest)")
+    if problems := accounting_problems(manifest):
+        raise click.ClickException("the run is incomplete (output and manifest written):\n  " + "\n  ".join(problems))
 
 
 def _summary(manifest: dict[str, Any]) -> str:
@@ -153,6 +154,14 @@ def _summary(manifest: dict[str, Any]) -> str:
     )
     cal = manifest["calibration"]
     lines.append(f"  calibrated sources: {cal['calibrated_sources']} ({cal['references']} human references)")
+    refs = manifest["references"]
+    if refs["files"]:
+        lines.append(
+            f"  reference files: {refs['documents_read']} documents read, {refs['reference']} used, "
+            f"{refs['dead_letter']['total']} dead-lettered"
+        )
+    for uri, reasons in manifest["damaged_files"].items():
+        lines.append(f"  damaged: {uri} ({', '.join(f'{r} {n}' for r, n in reasons.items())})")
     lines.append(f"  accounting {'balanced' if manifest['balanced'] else 'FAILED'}; output: {manifest['output']}")
     return "\n".join(lines)
 
@@ -164,11 +173,14 @@ def score(config_path: str | None, **flags) -> None:
 
     Records that cannot be read go to stderr as JSON dead letters.
     """
-    from synthsieve.pipeline.annotate import Annotator
+    from synthsieve.pipeline.models import ModelError, load_annotator
     from synthsieve.readers.jsonl import read_jsonl
 
     config = _load(config_path, flags)
-    annotator = Annotator(config)
+    try:
+        annotator = load_annotator(config)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
     batch: list[dict[str, Any]] = []
     for kind, record in read_jsonl(sys.stdin.buffer, "<stdin>", config.reader.max_document_bytes):
         if kind == "dead":
@@ -182,11 +194,17 @@ def score(config_path: str | None, **flags) -> None:
 
 
 def _emit(annotator, batch: list[dict[str, Any]]) -> None:
-    result = annotator.annotate(batch)
-    for letter in result.dead_letters:
-        click.echo(json.dumps(letter), err=True)
-    for doc in result.documents:
-        click.echo(json.dumps(doc, default=str, ensure_ascii=False))
+    from synthsieve.pipeline.annotate import Annotated, failure_letter
+    from synthsieve.pipeline.isolate import in_isolation
+
+    def failed(raw, exc):
+        return Annotated([], [failure_letter(raw, "score", exc)])
+
+    for result in in_isolation(batch, annotator.annotate, failed) if batch else []:
+        for letter in result.dead_letters:
+            click.echo(json.dumps(letter), err=True)
+        for doc in result.documents:
+            click.echo(json.dumps(doc, default=str, ensure_ascii=False))
 
 
 @main.command()

@@ -28,6 +28,16 @@ class ReaderConfig:
         default=5_000_000, metadata={"help": "records larger than this (raw bytes) go to dead_letter"}
     )
     max_text_chars: int = field(default=100_000, metadata={"help": "longer texts are truncated, with a reason"})
+    max_html_depth: int = field(
+        default=512, metadata={"help": "HTML nested deeper than this goes to dead_letter (html_too_deep)"}
+    )
+    max_html_attributes: int = field(
+        default=1_000, metadata={"help": "a tag with more attributes goes to dead_letter (html_too_many_attributes)"}
+    )
+    extract_timeout_s: float = field(
+        default=60.0,
+        metadata={"help": "per-record HTML extraction time limit (extract_timeout); 0: extract in-process, no limit"},
+    )
 
 
 @dataclass
@@ -144,8 +154,10 @@ class Config:
         """Checks value ranges; raises ConfigError naming the key, the value and what is allowed."""
         if self.reader.format not in INPUT_FORMATS:
             raise ConfigError(f"reader.format: {self.reader.format!r} is not one of {', '.join(INPUT_FORMATS)}")
-        for key in ("batch_size", "max_document_bytes", "max_text_chars"):
+        for key in ("batch_size", "max_document_bytes", "max_text_chars", "max_html_depth", "max_html_attributes"):
             _positive(f"reader.{key}", getattr(self.reader, key))
+        if (timeout := self.reader.extract_timeout_s) < 0:
+            raise ConfigError(f"reader.extract_timeout_s: {timeout} must be 0 (no limit) or positive")
         d = self.decision
         for key in ("synthetic_threshold", "human_threshold", "marker_p"):
             if not 0.0 <= getattr(d, key) <= 1.0:

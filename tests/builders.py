@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -43,7 +44,7 @@ def response_record(uri: str, html: str, date: str = "2024-03-01T12:00:00Z", **k
         "WARC-Type": "response",
         "WARC-Target-URI": uri,
         "WARC-Date": date,
-        "WARC-Record-ID": f"<urn:uuid:{abs(hash(uri)) % 10**12:012d}-0000-0000-0000-000000000000>",
+        "WARC-Record-ID": f"<urn:uuid:{hashlib.sha256(uri.encode()).hexdigest()[:12]}-0000-0000-0000-000000000000>",
         "Content-Type": "application/http; msgtype=response",
     }
     return warc_record(headers, http_response(html, **kw))
@@ -88,3 +89,26 @@ def toy_rows(n: int = 240, seed: int = 0, datasets=("outfox", "l2r", "argugpt"),
         text = " ".join(toy_sentence(rng, label != "human") for _ in range(rng.randint(3, 12)))
         rows.append({"id": str(i), "text": text, "label": label, "dataset": dataset})
     return rows
+
+
+def with_content_length(record: bytes, length: int) -> bytes:
+    """``record`` with its WARC Content-Length header replaced (the block is unchanged): a lying record."""
+    head, sep, rest = record.partition(b"\r\n\r\n")
+    lines = [
+        f"Content-Length: {length}".encode() if line.startswith(b"Content-Length:") else line
+        for line in head.split(b"\r\n")
+    ]
+    return b"\r\n".join(lines) + sep + rest
+
+
+def raw_response_record(uri: str, body: bytes, content_type: str = "text/html", digest: bool = False) -> bytes:
+    """A WARC response record with a raw byte body (binary data, other encodings); ``digest`` adds a correct
+    WARC-Block-Digest."""
+    import base64
+    import hashlib
+
+    block = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n".encode() + body
+    headers = {"WARC-Type": "response", "WARC-Target-URI": uri, "Content-Type": "application/http; msgtype=response"}
+    if digest:
+        headers["WARC-Block-Digest"] = "sha1:" + base64.b32encode(hashlib.sha1(block).digest()).decode()
+    return warc_record(headers, block)

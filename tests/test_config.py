@@ -33,6 +33,12 @@ def test_yaml_then_flags_override(tmp_path):
         ("lm:\n  scope: some\n", "lm.scope: 'some' is not one of uncertain, all"),
         ("lm:\n  sample_rate: 2\n", "lm.sample_rate: 2.0 is outside [0, 1]"),
         ("lm:\n  enabled: true\ndetectors:\n  enabled: [lm_v1]\n", "lm_v1 runs as the second stage"),
+        ("reader:\n  max_html_depth: 0\n", "reader.max_html_depth: 0 must be a positive integer"),
+        ("reader:\n  extract_timeout_s: -1\n", "reader.extract_timeout_s: -1.0 must be 0 (no limit) or positive"),
+        ("reader:\n  max_document_bytes: 5MB\n", "reader.max_document_bytes: expected int, got '5MB'"),
+        ("reader:\n  max_doc_bytes: 5\n", "unknown key(s) ['reader.max_doc_bytes']; allowed: ["),
+        ("reader: [1, 2]\n", "reader: expected a mapping, got [1, 2]"),
+        ("reader:\n  format: [warc\n", "cannot read config file"),
     ],
 )
 def test_bad_config_names_key_and_value(tmp_path, yaml_text, message):

@@ -8,8 +8,10 @@ from synthsieve.pipeline.annotate import Annotator
 from synthsieve.pipeline.transforms import (
     DEAD_LETTER,
     FILE_STATS,
+    REFERENCE_DOCUMENTS,
     REFERENCES,
     DecideFn,
+    FingerprintFn,
     HistogramFn,
     ReadFileFn,
     ScoreFn,
@@ -71,3 +73,73 @@ def test_histogram_merges_exactly_per_source():
         hist = p | beam.Create(points) | beam.CombinePerKey(HistogramFn()) | beam.Map(lambda kv: (kv[0], dict(kv[1])))
         expected = [("a.com", {int(0.1 * BINS): 2, int(0.15 * BINS): 1}), ("b.org", {int(0.9 * BINS): 1})]
         assert_that(hist, equal_to(expected))
+
+
+def test_a_record_that_makes_scoring_raise_costs_only_itself():
+    # A lone surrogate makes hashing and Arrow raise. Readers dead-letter it first, and Beam's coders cannot carry
+    # it, so the DoFn is called directly, as a runner would.
+    batch = [
+        _raw(HUMAN_TEXT, 1),
+        _raw("half of a surrogate pair \ud800 cannot be encoded", 2),
+        _raw(SYNTHETIC_TEXT, 3),
+    ]
+    fn = ScoreFn(CONFIG)
+    fn.setup()
+    outputs = list(fn.process(batch))
+    scored = [o for o in outputs if not isinstance(o, beam.pvalue.TaggedOutput)]
+    dead = [o.value for o in outputs if isinstance(o, beam.pvalue.TaggedOutput) and o.tag == DEAD_LETTER]
+    assert [offset for s in scored for offset in s.table.column("source_offset").to_pylist()] == [1, 3]
+    assert [(d["source_offset"], d["stage"], d["reason"], d["role"]) for d in dead] == [
+        (2, "score", "score_failed", "input")
+    ]
+    assert "UnicodeEncodeError" in dead[0]["message"] and dead[0]["raw"].encode("utf-8")
+
+
+def test_reference_inputs_count_their_documents_and_dead_letters_with_their_role(write_jsonl):
+    batch = [_raw(HUMAN_TEXT, 1), _raw(" ", 2), {**_raw(SYNTHETIC_TEXT, 3), "source_uri": "other.jsonl"}]
+    with TestPipeline() as p:
+        human = (
+            p
+            | "Human" >> beam.Create([batch])
+            | "Score"
+            >> beam.ParDo(ScoreFn(CONFIG, reference=True)).with_outputs(
+                DEAD_LETTER, REFERENCES, REFERENCE_DOCUMENTS, main="s"
+            )
+        )
+        known = (
+            p
+            | "Known" >> beam.Create([batch])
+            | "Fingerprint"
+            >> beam.ParDo(FingerprintFn(CONFIG)).with_outputs(DEAD_LETTER, REFERENCE_DOCUMENTS, main="fps")
+        )
+        used = (human[REFERENCE_DOCUMENTS], known[REFERENCE_DOCUMENTS]) | beam.Flatten()
+        dead = (human[DEAD_LETTER], known[DEAD_LETTER]) | "Dead" >> beam.Flatten()
+        assert_that(human.s, equal_to([]), label="no scored output")
+        assert_that(known.fps | beam.Map(lambda f: f.members.num_rows), equal_to([2]), label="fingerprints")
+        assert_that(
+            used,
+            equal_to([(("human_reference", "mem.jsonl"), 1), (("human_reference", "other.jsonl"), 1),
+                      (("known_synthetic", "mem.jsonl"), 1), (("known_synthetic", "other.jsonl"), 1)]),
+            label="used",
+        )  # fmt: skip
+        reasons = dead | beam.Map(lambda d: (d["role"], d["reason"], d["source_offset"]))
+        expected = [("human_reference", "empty_text", 2), ("known_synthetic", "empty_text", 2)]
+        assert_that(reasons, equal_to(expected), label="dead")
+
+
+def test_a_file_of_unknown_format_is_one_unreadable_file_letter(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("plain text\n")
+    with TestPipeline() as p:
+        read = (
+            p
+            | beam.Create([str(path)])
+            | beam.ParDo(ReadFileFn(CONFIG, "human_reference")).with_outputs(DEAD_LETTER, FILE_STATS, main="b")
+        )
+        dead = read[DEAD_LETTER] | beam.Map(lambda d: (d["reason"], d["source_offset"], d["role"]))
+        assert_that(dead, equal_to([("unreadable_file", -1, "human_reference")]), label="dead")
+        assert_that(
+            read[FILE_STATS] | beam.Map(lambda s: (s["documents_read"], s["role"])),
+            equal_to([(0, "human_reference")]),
+            label="stats",
+        )

@@ -1,0 +1,68 @@
+"""The manifest's accounting, read back from shards written with the real schemas."""
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from synthsieve.config import load_config
+from synthsieve.pipeline.annotate import Annotator
+from synthsieve.pipeline.manifest import count_outputs
+from synthsieve.pipeline.run import accounting_problems
+from synthsieve.schemas.records import DEAD_LETTER_SCHEMA, FILE_STATS_SCHEMA, REFERENCE_DOCUMENTS_SCHEMA
+
+SCHEMA = Annotator(load_config(None, {"detectors.enabled": "markers_v1"})).decider.schema
+
+
+def _write(folder, rows, schema):
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / "part-00000-of-00001.parquet")
+
+
+def _documents(uri, n):
+    row = {f.name: None for f in SCHEMA}
+    row.update(id="x", text="t", content_hash="h", source_uri=uri, source_offset=0, source_format="jsonl", era="llm")
+    row.update(lang="en", lang_confidence=1.0, ai_disclosure=[], n_words=1, p_synthetic=0.5, reasons=[])
+    row.update(pipeline_version="0", detector_versions={}, near_dup_cluster="x", near_dup_count=1)
+    row.update(is_canonical=True, near_dup_domains=[], near_dup_known_synthetic=False)
+    return [row] * n
+
+
+def _letter(uri, reason, role="input", offset=1):
+    return dict(source_uri=uri, source_offset=offset, source_format="jsonl", stage="read", reason=reason,
+                message="m", raw=None, pipeline_version="0", role=role)  # fmt: skip
+
+
+def _stats(uri, n, role="input"):
+    return {"source_uri": uri, "source_format": "jsonl", "documents_read": n, "role": role}
+
+
+def _run(tmp_path, read_a=3):
+    _write(tmp_path / "label=human", _documents("a.jsonl", 2), SCHEMA)
+    letters = [_letter("a.jsonl", "invalid_json"), _letter("r.jsonl", "empty_text", "human_reference")]
+    letters += [_letter("r.jsonl", "truncated_file", "human_reference"), _letter("gone.jsonl", "unreadable_file")]
+    _write(tmp_path / "dead_letter", letters, DEAD_LETTER_SCHEMA)
+    stats = [_stats("a.jsonl", read_a), _stats("r.jsonl", 5, "human_reference"), _stats("gone.jsonl", 0)]
+    _write(tmp_path / "_accounting" / "files", stats, FILE_STATS_SCHEMA)
+    used = [{"source_uri": "r.jsonl", "role": "human_reference", "documents": 3}]
+    _write(tmp_path / "_accounting" / "references", used, REFERENCE_DOCUMENTS_SCHEMA)
+    return {**count_outputs(str(tmp_path)), "output": str(tmp_path)}
+
+
+def test_inputs_and_references_balance_separately(tmp_path):
+    manifest = _run(tmp_path)
+    assert manifest["balanced"] and manifest["documents_read"] == 3
+    assert manifest["dead_letter"] == {"total": 1, "by_reason": {"invalid_json": 1}}
+    assert manifest["references"]["files"]["human_reference:r.jsonl"] == {
+        "role": "human_reference", "read": 5, "reference": 3, "dead_letter": 2, "balanced": True,
+    }  # fmt: skip
+    assert manifest["references"]["dead_letter"]["by_reason"] == {"empty_text": 1, "truncated_file": 1}
+    assert manifest["damaged_files"] == {"r.jsonl": {"truncated_file": 1}}
+    assert accounting_problems(manifest) == ["cannot read gone.jsonl (input): m"]
+
+
+def test_a_file_that_does_not_balance_is_named_with_its_counts(tmp_path):
+    manifest = _run(tmp_path, read_a=4)
+    assert not manifest["balanced"] and not manifest["files"]["a.jsonl"]["balanced"]
+    assert accounting_problems(manifest)[1] == (
+        "accounting does not balance for a.jsonl: read 4, human 2, synthetic 0, uncertain 0, dead_letter 1, "
+        "deduplicated 0"
+    )

@@ -43,8 +43,9 @@ def build(
     schema,
     references: list[str] = (),
     known_synthetic: list[str] = (),
-) -> None:
-    """Adds the whole job to ``pipeline``; every shard goes under ``out_dir``.
+) -> list:
+    """Adds the whole job to ``pipeline``; every shard goes under ``out_dir``. Returns the sinks' results (the
+    written file names), for a step that must wait until everything is written.
 
     Args:
         pipeline: the Beam pipeline to extend.
@@ -81,27 +82,32 @@ def build(
         | "JoinClusters" >> beam.CoGroupByKey()
         | "Decide" >> beam.ParDo(DecideFn(config, schema), thresholds).with_outputs(*LABELS, DEDUPLICATED)
     )
-    for label in LABELS:
-        decided[label] | f"Write_{label}" >> WriteToParquetBatched(
-            f"{out_dir}/label={label}/part", schema=schema, **PARQUET
-        )
-    (
+    written = [
+        decided[label]
+        | f"Write_{label}" >> WriteToParquetBatched(f"{out_dir}/label={label}/part", schema=schema, **PARQUET)
+        for label in LABELS
+    ]
+    written.append(
         (read[DEAD_LETTER], scored[DEAD_LETTER])
         | "DeadLetters" >> beam.Flatten()
         | "WriteDeadLetters" >> WriteToParquet(f"{out_dir}/dead_letter/part", schema=DEAD_LETTER_SCHEMA, **PARQUET)
     )
-    decided[DEDUPLICATED] | "WriteDeduplicated" >> WriteToParquetBatched(
-        f"{out_dir}/_accounting/deduplicated/part", schema=DEDUPLICATED_SCHEMA, **PARQUET
+    written.append(
+        decided[DEDUPLICATED]
+        | "WriteDeduplicated"
+        >> WriteToParquetBatched(f"{out_dir}/_accounting/deduplicated/part", schema=DEDUPLICATED_SCHEMA, **PARQUET)
     )
-    read[FILE_STATS] | "WriteFileStats" >> WriteToParquet(
-        f"{out_dir}/_accounting/files/part", schema=FILE_STATS_SCHEMA, **PARQUET
+    written.append(
+        read[FILE_STATS]
+        | "WriteFileStats" >> WriteToParquet(f"{out_dir}/_accounting/files/part", schema=FILE_STATS_SCHEMA, **PARQUET)
     )
-    (
+    written.append(
         calibrated
         | "CalibrationRows" >> beam.Map(lambda kv: dataclasses.asdict(kv[1]))
         | "WriteCalibration"
         >> WriteToParquet(f"{out_dir}/_accounting/calibration/part", schema=CALIBRATION_SCHEMA, **PARQUET)
     )
+    return written
 
 
 def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synthetic: list[str]):

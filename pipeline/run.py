@@ -10,13 +10,13 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions
 
 from synthsieve import __version__
 from synthsieve.config import Config
 from synthsieve.pipeline import graph
-from synthsieve.pipeline.manifest import count_outputs
-from synthsieve.pipeline.outputs import STAGING, delete_existing, join, publish, write_json
+from synthsieve.pipeline.finalize import MANIFEST, Finalize
+from synthsieve.pipeline.outputs import STAGING, delete_existing, join, read_json
 
 BYTES_PER_PARTITION = 64 << 20
 MIN_PARTITIONS = 4
@@ -76,8 +76,9 @@ def run_job(
     beam_args: list[str],
     references: list[str] = (),
     known_synthetic: list[str] = (),
-) -> dict[str, Any]:
-    """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``.
+) -> dict[str, Any] | None:
+    """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``; None when the runner only
+    described the job (``--template_location``, as a Flex Template launcher does): the job writes it when it ends.
 
     ``references`` are paths or globs of known-human text that calibrate per-source thresholds;
     ``known_synthetic`` of known synthetic text whose near-duplicates are synthetic.
@@ -90,14 +91,9 @@ def run_job(
     config = with_partitions(config, input_bytes(paths + known_paths))
     annotator = Annotator(config)  # fails fast on a missing model before any worker starts
     staging = join(output, STAGING)
-    delete_existing([staging])
-    started = time.time()
+    delete_existing([staging, join(output, MANIFEST)])  # no success marker while this run is under way
     options = pipeline_options(beam_args)
-    with beam.Pipeline(options=options) as pipeline:
-        graph.build(pipeline, paths, staging, config, annotator.decider.schema, reference_paths, known_paths)
-    elapsed = time.time() - started
-    counts = count_outputs(staging)
-    manifest = {
+    header = {
         "pipeline_version": __version__,
         "detector_versions": annotator.detector_versions,
         "inputs": paths,
@@ -108,13 +104,14 @@ def run_job(
         "config": config.to_dict(),
         "beam_args": beam_args,
         "beam_options": _effective(options),
-        "seconds": round(elapsed, 3),
-        "documents_per_second": round(counts["documents_read"] / elapsed, 1) if elapsed else None,
-        **counts,
     }
-    publish(staging, output)
-    write_json(join(output, "manifest.json"), manifest)
-    return manifest
+    started = time.time()
+    with beam.Pipeline(options=options) as pipeline:
+        written = graph.build(pipeline, paths, staging, config, annotator.decider.schema, reference_paths, known_paths)
+        pipeline | "Finalize" >> Finalize(staging, output, header, started, written)
+    if options.view_as(GoogleCloudOptions).template_location:
+        return None
+    return read_json(join(output, MANIFEST))
 
 
 def _effective(options: PipelineOptions) -> dict[str, Any]:

@@ -106,6 +106,9 @@ def run(
         manifest = run_job(paths, output, config, beam_args, list(references), list(known_synthetic))
     except (InputError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
+    if manifest is None:  # only described (a template launch): the job itself writes the manifest
+        click.echo(f"job submitted; {output}/manifest.json will mark its success")
+        return
     click.echo(_summary(manifest))
     if manifest["file_errors"]:
         raise click.ClickException(f"input files could not be read: {manifest['file_errors']}")

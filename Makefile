@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_OUT ?= out/sample
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean wheel flex-build flex-spec flex-run
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,16 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+wheel: $(STAMP)
+	$(BIN)/python -m build --wheel --outdir dist .
+
+# Dataflow (docs/DEPLOY.md): PROJECT, REGION, BUCKET and SERVICE_ACCOUNT come from the environment.
+flex-build flex-spec:
+	deploy/dataflow/flex.sh $(@:flex-%=%)
+
+flex-run:
+	deploy/dataflow/flex.sh run '$(INPUT)' '$(OUTPUT)'
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info .pytest_cache

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_OUT ?= out/sample
 
-.PHONY: install run test lint browser report-screenshot bench clean
+.PHONY: install run test lint browser report-screenshot bench clean wheel flex-build flex-spec flex-run
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ report-screenshot: run browser
 	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
 	  --disable-component-update --disable-sync --user-data-dir=out/chromium-profile --hide-scrollbars \
 	  --window-size=1200,1500 --screenshot=docs/img/report.png file://$(CURDIR)/out/report/report.html
+
+wheel: $(STAMP)
+	$(BIN)/python -m build --wheel --outdir dist .
+
+# Dataflow (docs/DEPLOY.md): PROJECT, REGION, BUCKET and SERVICE_ACCOUNT come from the environment.
+flex-build flex-spec:
+	deploy/dataflow/flex.sh $(@:flex-%=%)
+
+flex-run:
+	deploy/dataflow/flex.sh run '$(INPUT)' '$(OUTPUT)'
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info .pytest_cache

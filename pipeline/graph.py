@@ -49,8 +49,9 @@ def build(
     schema,
     references: list[str] = (),
     known_synthetic: list[str] = (),
-) -> None:
-    """Adds the whole job to ``pipeline``; every shard goes under ``out_dir``.
+) -> list:
+    """Adds the whole job to ``pipeline``; every shard goes under ``out_dir``. Returns the sinks' results (the
+    written file names), for a step that must wait until everything is written.
 
     Args:
         pipeline: the Beam pipeline to extend.
@@ -89,20 +90,24 @@ def build(
         | "JoinClusters" >> beam.CoGroupByKey()
         | "Decide" >> beam.ParDo(DecideFn(config, schema), thresholds).with_outputs(*LABELS, DEDUPLICATED)
     )
-    for label in LABELS:
-        decided[label] | f"Write_{label}" >> WriteToParquetBatched(
-            f"{out_dir}/label={label}/part", schema=schema, **PARQUET
-        )
-    decided[DEDUPLICATED] | "WriteDeduplicated" >> WriteToParquetBatched(
-        f"{out_dir}/_accounting/deduplicated/part", schema=DEDUPLICATED_SCHEMA, **PARQUET
+    written = [
+        decided[label]
+        | f"Write_{label}" >> WriteToParquetBatched(f"{out_dir}/label={label}/part", schema=schema, **PARQUET)
+        for label in LABELS
+    ]
+    written.append(
+        decided[DEDUPLICATED]
+        | "WriteDeduplicated"
+        >> WriteToParquetBatched(f"{out_dir}/_accounting/deduplicated/part", schema=DEDUPLICATED_SCHEMA, **PARQUET)
     )
-    ledger.write(out_dir)
-    (
+    written += ledger.write(out_dir)
+    written.append(
         calibrated
         | "CalibrationRows" >> beam.Map(lambda kv: dataclasses.asdict(kv[1]))
         | "WriteCalibration"
         >> WriteToParquet(f"{out_dir}/_accounting/calibration/part", schema=CALIBRATION_SCHEMA, **PARQUET)
     )
+    return written
 
 
 def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synthetic: list[str], ledger: _Ledger):
@@ -178,20 +183,20 @@ class _Ledger:
         self.file_stats.append(read[FILE_STATS])
         self.reference_documents.append(used[REFERENCE_DOCUMENTS])
 
-    def write(self, out_dir: str) -> None:
-        (
+    def write(self, out_dir: str) -> list:
+        """Writes the dead letters and the accounting; returns the sinks' results (the final step waits on them)."""
+        written = [
             self.dead_letters
             | "DeadLetters" >> beam.Flatten()
-            | "WriteDeadLetters" >> WriteToParquet(f"{out_dir}/dead_letter/part", schema=DEAD_LETTER_SCHEMA, **PARQUET)
-        )
-        (
+            | "WriteDeadLetters"
+            >> WriteToParquet(f"{out_dir}/dead_letter/part", schema=DEAD_LETTER_SCHEMA, **PARQUET),
             self.file_stats
             | "FileStats" >> beam.Flatten()
             | "WriteFileStats"
-            >> WriteToParquet(f"{out_dir}/_accounting/files/part", schema=FILE_STATS_SCHEMA, **PARQUET)
-        )
+            >> WriteToParquet(f"{out_dir}/_accounting/files/part", schema=FILE_STATS_SCHEMA, **PARQUET),
+        ]
         if self.reference_documents:
-            (
+            written.append(
                 self.reference_documents
                 | "ReferenceDocuments" >> beam.Flatten()
                 | "SumReferenceDocuments" >> beam.CombinePerKey(sum)
@@ -201,6 +206,7 @@ class _Ledger:
                     f"{out_dir}/_accounting/references/part", schema=REFERENCE_DOCUMENTS_SCHEMA, **PARQUET
                 )
             )
+        return written
 
 
 def _calibrate(source_hist, config: Config):

@@ -64,6 +64,12 @@ def write_json(path: str, data: dict[str, Any]) -> None:
         stream.write(json.dumps(data, indent=2, sort_keys=True, default=str).encode())
 
 
+def read_json(path: str) -> dict[str, Any]:
+    """Reads a JSON object from ``path`` on any Beam filesystem."""
+    with FileSystems.open(path) as stream:
+        return json.loads(stream.read())
+
+
 def _walk(folder: str) -> Iterator[str]:
     result = FileSystems.match([join(folder, "**")])[0]
     yield from sorted(m.path for m in result.metadata_list if not m.path.endswith("/"))

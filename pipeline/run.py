@@ -12,17 +12,16 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options import pipeline_options as beam_options
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions
 
 from synthsieve import __version__
 from synthsieve.config import Config
 from synthsieve.pipeline import graph
-from synthsieve.pipeline.manifest import count_outputs, lm_scored
+from synthsieve.pipeline.finalize import Finalize
 from synthsieve.pipeline.models import load_annotator
-from synthsieve.pipeline.outputs import MANIFEST, STAGING, delete_existing, join, publish, write_json
+from synthsieve.pipeline.outputs import MANIFEST, STAGING, delete_existing, join, read_json
 from synthsieve.progress import Silent
 from synthsieve.readers.files import UnsupportedFormat, detect_format
-from synthsieve.schemas.records import score_column
 
 BYTES_PER_PARTITION = 64 << 20
 MIN_PARTITIONS = 4
@@ -115,14 +114,13 @@ def run_job(
     references: list[str] = (),
     known_synthetic: list[str] = (),
     progress: Silent | None = None,
-) -> dict[str, Any]:
-    """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``.
+) -> dict[str, Any] | None:
+    """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``; None when the runner only
+    described the job (``--template_location``, as a Flex Template launcher does): the job writes it when it ends.
 
     ``references`` are paths or globs of known-human text that calibrate per-source thresholds;
     ``known_synthetic`` of known synthetic text whose near-duplicates are synthetic; ``progress`` shows the phases.
     """
-    from synthsieve.pipeline.annotate import LM_DETECTOR
-
     progress = progress or Silent()
     check_beam_flags(beam_args)
     with progress.phase("listing inputs") as say:
@@ -136,15 +134,9 @@ def run_job(
     with progress.phase("loading detectors"):
         annotator = load_annotator(config)
     staging = join(output, STAGING)
-    delete_existing([staging])  # what a failed earlier run left
-    started = time.time()
+    delete_existing([staging, join(output, MANIFEST)])  # no success marker while this run is under way
     options = pipeline_options(beam_args)
-    with progress.job(), beam.Pipeline(options=options) as pipeline:  # the job runs when the pipeline's block ends
-        graph.build(pipeline, paths, staging, config, annotator.decider.schema, reference_paths, known_paths)
-    elapsed = time.time() - started
-    with progress.phase("counting outputs"):
-        counts = count_outputs(staging)
-    manifest = {
+    header = {
         "pipeline_version": __version__,
         "detector_versions": annotator.detector_versions,
         "inputs": paths,
@@ -155,16 +147,14 @@ def run_job(
         "config": config.to_dict(),
         "beam_args": beam_args,
         "beam_options": _effective(options),
-        "seconds": round(elapsed, 3),
-        "documents_per_second": round(counts["documents_read"] / elapsed, 1) if elapsed else None,
-        **counts,
     }
-    if config.lm.enabled:
-        manifest["lm_scored"] = lm_scored(staging, score_column(LM_DETECTOR, "p"))
-    with progress.phase("publishing"):
-        publish(staging, output)
-        write_json(join(output, MANIFEST), manifest)
-    return manifest
+    started = time.time()
+    with progress.job(), beam.Pipeline(options=options) as pipeline:  # the job runs when the pipeline's block ends
+        written = graph.build(pipeline, paths, staging, config, annotator.decider.schema, reference_paths, known_paths)
+        pipeline | "Finalize" >> Finalize(staging, output, header, started, written)
+    if options.view_as(GoogleCloudOptions).template_location:
+        return None
+    return read_json(join(output, MANIFEST))
 
 
 def accounting_problems(manifest: dict[str, Any]) -> list[str]:

@@ -129,6 +129,9 @@ def run(
         raise click.UsageError(str(exc)) from exc
     except (InputError, ModelError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
+    if manifest is None:  # only described (a template launch): the job itself writes the manifest
+        click.echo(f"job submitted; {output}/manifest.json will mark its success")
+        return
     click.echo(_summary(manifest))
     if problems := accounting_problems(manifest):
         raise click.ClickException("the run is incomplete (output and manifest written):\n  " + "\n  ".join(problems))

@@ -57,7 +57,11 @@ def converted(gguf: Path) -> Path:
     import torch
     import xxhash
     from safetensors.torch import save_model
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    # transformers' lazy top-level names once failed to import in a Beam worker (ImportError from
+    # transformers/__init__.py) after other tests had run; the defining modules import reliably.
+    from transformers.models.auto.modeling_auto import AutoModelForCausalLM
+    from transformers.models.auto.tokenization_auto import AutoTokenizer
 
     digest = xxhash.xxh3_64()
     with gguf.open("rb") as f:
@@ -103,7 +107,8 @@ class LanguageModel:
 
     def __init__(self, model_path=None, max_tokens: int = 256, batch_size: int = 8, device="auto", threads=0):
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.models.auto.modeling_auto import AutoModelForCausalLM
+        from transformers.models.auto.tokenization_auto import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()

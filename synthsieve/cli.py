@@ -21,7 +21,6 @@ _CONFIG_FLAGS = {
     "human_threshold": "decision.human_threshold",
     "dedup": "dedup.drop_duplicates",
     "lm": "lm.enabled",
-    "lm_scope": "lm.scope",
     "lm_sample_rate": "lm.sample_rate",
 }
 
@@ -44,8 +43,8 @@ def _config_options(command):
     return command
 
 
-def _load(config_path: str | None, flags: dict[str, Any]):
-    overrides = {dotted: flags.get(name) for name, dotted in _CONFIG_FLAGS.items()}
+def _load(config_path: str | None, flags: dict[str, Any], extra: dict[str, Any] | None = None):
+    overrides = {dotted: flags.get(name) for name, dotted in _CONFIG_FLAGS.items()} | (extra or {})
     try:
         return load_config(config_path, overrides)
     except ConfigError as exc:
@@ -115,8 +114,7 @@ def run(
 
     lm_all = flags.pop("lm_all")
     flags["lm"] = True if lm_all or flags["lm_sample_rate"] else flags["lm"]
-    flags["lm_scope"] = "all" if lm_all else None
-    config = _load(config_path, flags)
+    config = _load(config_path, flags, {"lm.scope": "all"} if lm_all else None)
     # click hands unknown options over with the inputs: every ``--flag[=value]`` token is Beam's.
     beam_args = [a for a in (*inputs, *ctx.args) if a.startswith("--")]
     paths = [a for a in (*inputs, *ctx.args) if not a.startswith("--")]

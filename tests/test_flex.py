@@ -21,7 +21,7 @@ def test_every_run_option_is_a_template_parameter():
     params = template_parameters()
     assert set(params) == {
         "input", "output", "human_reference", "reference", "dedup", "config", "format", "batch_size", "detectors",
-        "min_words", "synthetic_threshold", "human_threshold",
+        "min_words", "synthetic_threshold", "human_threshold", "lm", "lm_all", "lm_sample_rate",
     }  # fmt: skip
     assert {p.name for p in params.values()} == {p.name for p in run.params}
 
@@ -33,7 +33,7 @@ def test_parameters_fill_the_real_run_command(tmp_path):
         ["--input=gs://b/crawl/a.warc.gz, gs://b/crawl/b/*.jsonl.gz", "--output=gs://b/out", f"--config={config}",
          "--human_reference=gs://b/h1.jsonl,gs://b/h2.parquet", "--reference=gs://b/s.jsonl", "--dedup=true",
          "--format=warc", "--batch_size=256", "--detectors=fasttext_char_v1,markers_v1", "--min_words=20",
-         "--synthetic_threshold=0.9", "--human_threshold=0.2",
+         "--synthetic_threshold=0.9", "--human_threshold=0.2", "--lm=true", "--lm_sample_rate=0.01",
          "--runner=DataflowRunner", "--project=p", "--labels={\"team\": \"data\"}"]
     )  # fmt: skip
     assert ctx.params == {
@@ -43,6 +43,7 @@ def test_parameters_fill_the_real_run_command(tmp_path):
         "references": ("gs://b/h1.jsonl", "gs://b/h2.parquet"), "known_synthetic": ("gs://b/s.jsonl",),
         "dedup": True, "format": "warc", "batch_size": 256, "detectors": "fasttext_char_v1,markers_v1",
         "min_words": 20, "synthetic_threshold": 0.9, "human_threshold": 0.2,
+        "lm": True, "lm_all": False, "lm_sample_rate": 0.01,
     }  # fmt: skip
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from synthsieve import __version__
 from synthsieve.detectors.lm_stats import FEATURES
-from synthsieve.detectors.style_training import CLIP, _balanced_weights, _effects, _rounded, fit_logistic
+from synthsieve.detectors.style_training import _rounded, fit_zscores
 
 DEFAULT_RECIPE: dict = {
     "model": "zsum",
@@ -45,36 +45,8 @@ def fit(X: np.ndarray, names: list[str], y: np.ndarray, datasets: np.ndarray, re
         ``{"features", "clip", "mean", "std", "weights", "bias", "signs"}``; ``signs`` holds the pooled direction
         of every statistic (+1: higher in synthetic text), the zero-shot reading of each one.
     """
-    recipe = {**DEFAULT_RECIPE, **recipe}
-    w = _balanced_weights(datasets, y)
-    human = y == 0
-    mean = np.average(X[human], axis=0, weights=w[human])
-    std = np.sqrt(np.average((X[human] - mean) ** 2, axis=0, weights=w[human])) + 1e-9
-    Z = np.clip((X - mean) / std, -CLIP, CLIP)
-    effects = np.array(list(_effects(Z, y, datasets).values()))
-    signs = np.sign(effects.mean(axis=0))
-    keep = np.arange(X.shape[1])
-    if recipe["features"] == "consistent":
-        agree = (np.sign(effects) == signs).all(axis=0) & (np.abs(effects).min(axis=0) >= recipe["min_effect"])
-        keep = np.flatnonzero(agree)
-    if len(keep) == 0:
-        raise ValueError(f"no LM statistic passes the recipe's selection: {recipe}")
-    if recipe["model"] == "lr":
-        beta = fit_logistic(Z[:, keep], y, w, recipe["l2"])
-        bias, weights = beta[0], beta[1:]
-    else:
-        direction = signs[keep] / np.sqrt(len(keep))
-        bias, scale = fit_logistic(Z[:, keep] @ direction[:, None], y, w, recipe["l2"])
-        weights = scale * direction
-    return {
-        "features": [names[i] for i in keep],
-        "clip": CLIP,
-        "mean": mean[keep].tolist(),
-        "std": std[keep].tolist(),
-        "weights": np.asarray(weights).tolist(),
-        "bias": float(bias),
-        "signs": {name: float(s) for name, s in zip(names, signs)},
-    }
+    model, signs = fit_zscores(X, names, y, datasets, {**DEFAULT_RECIPE, **recipe})
+    return {**model, "signs": {name: float(sign) for name, sign in zip(names, signs)}}
 
 
 def stack_logit(*probabilities: np.ndarray) -> np.ndarray:

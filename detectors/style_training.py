@@ -108,7 +108,7 @@ def _effects(Z: np.ndarray, y: np.ndarray, datasets: np.ndarray) -> dict[str, np
     return effects
 
 
-def _select(Z: np.ndarray, y: np.ndarray, datasets: np.ndarray, recipe: dict) -> tuple[np.ndarray, np.ndarray]:
+def _select(Z: np.ndarray, y, datasets, recipe: dict, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the recipe's features and the sign of each one's effect pooled over the training data sets."""
     effects = np.array(list(_effects(Z, y, datasets).values()))
     signs = np.sign(effects.mean(axis=0))
@@ -117,24 +117,25 @@ def _select(Z: np.ndarray, y: np.ndarray, datasets: np.ndarray, recipe: dict) ->
     if recipe["features"] == "consistent":
         agree = (np.sign(effects) == signs).all(axis=0) & (np.abs(effects).min(axis=0) >= recipe["min_effect"])
         return np.flatnonzero(agree), signs
-    return np.array([FEATURE_NAMES.index(name) for name in recipe["features"]]), signs
+    return np.array([names.index(name) for name in recipe["features"]]), signs
 
 
-def fit(X: np.ndarray, y: np.ndarray, datasets: np.ndarray, recipe: dict) -> dict:
-    """Fits a style model on features ``X``, 0/1 targets ``y`` and each row's data set.
+def fit_zscores(X: np.ndarray, names: list[str], y: np.ndarray, datasets: np.ndarray, recipe: dict):
+    """Fits ``p = sigmoid(bias + weights . clip(z))`` on features ``X`` (columns ``names``), 0/1 targets ``y`` and
+    each row's data set, z-scores taken against the training humans; ``recipe`` is complete (no defaults here).
 
     Returns:
-        ``{"features", "clip", "mean", "std", "weights", "bias"}``: the model that ``style.probability`` applies.
+        The model (``{"features", "clip", "mean", "std", "weights", "bias"}``, what ``style.probability`` and
+        ``lm.probability`` apply) and the pooled sign of every column's effect (+1: higher in synthetic text).
     """
-    recipe = {**DEFAULT_RECIPE, **recipe}
     w = _balanced_weights(datasets, y)
     human = y == 0
     mean = np.average(X[human], axis=0, weights=w[human])
     std = np.sqrt(np.average((X[human] - mean) ** 2, axis=0, weights=w[human])) + 1e-9
     Z = np.clip((X - mean) / std, -CLIP, CLIP)
-    keep, signs = _select(Z, y, datasets, recipe)
+    keep, signs = _select(Z, y, datasets, recipe, names)
     if len(keep) == 0:
-        raise ValueError(f"no stylometric feature passes the recipe's selection: {recipe}")
+        raise ValueError(f"no feature passes the recipe's selection: {recipe}")
     if recipe["model"] == "lr":
         beta = fit_logistic(Z[:, keep], y, w, recipe["l2"])
         bias, weights = beta[0], beta[1:]
@@ -142,14 +143,24 @@ def fit(X: np.ndarray, y: np.ndarray, datasets: np.ndarray, recipe: dict) -> dic
         direction = signs[keep] / np.sqrt(len(keep))
         bias, scale = fit_logistic(Z[:, keep] @ direction[:, None], y, w, recipe["l2"])
         weights = scale * direction
-    return {
-        "features": [FEATURE_NAMES[i] for i in keep],
+    model = {
+        "features": [names[i] for i in keep],
         "clip": CLIP,
         "mean": mean[keep].tolist(),
         "std": std[keep].tolist(),
-        "weights": weights.tolist(),
+        "weights": np.asarray(weights).tolist(),
         "bias": float(bias),
     }
+    return model, signs
+
+
+def fit(X: np.ndarray, y: np.ndarray, datasets: np.ndarray, recipe: dict) -> dict:
+    """Fits a style model on ``stylometry.features`` ``X``, 0/1 targets ``y`` and each row's data set.
+
+    Returns:
+        ``{"features", "clip", "mean", "std", "weights", "bias"}``: the model that ``style.probability`` applies.
+    """
+    return fit_zscores(X, list(FEATURE_NAMES), y, datasets, {**DEFAULT_RECIPE, **recipe})[0]
 
 
 def _rounded(value):

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from synthsieve.dedup.components import both_ways, labels, large_star, small_star
 from synthsieve.dedup.fingerprints import Fingerprints
-from synthsieve.dedup.lsh import bucket_entries, candidate_edges, estimated_jaccard
+from synthsieve.dedup.lsh import bucket_entries, candidate_edges, estimated_jaccard, verification_hashes
 from synthsieve.dedup.minhash import MinHashParams
 from synthsieve.dedup.partition import index_of
 from synthsieve.schemas.records import CLUSTER_SCHEMA
@@ -44,6 +44,7 @@ def cluster_table(members: list[dict], labels_: list[int]) -> pa.Table:
         rows += [
             {
                 "node": m["node"],
+                "batch": m["batch"],
                 "near_dup_cluster": cluster,
                 "near_dup_count": len(corpus),
                 "is_canonical": m is canonical,
@@ -57,7 +58,8 @@ def cluster_table(members: list[dict], labels_: list[int]) -> pa.Table:
 
 def verify(sorted_nodes: np.ndarray, sigs: np.ndarray, a: np.ndarray, b: np.ndarray, threshold: float) -> np.ndarray:
     """Which candidate pairs have an estimated Jaccard of at least ``threshold`` (``sigs`` aligned with the sorted
-    ``sorted_nodes``, which must hold both ends of every pair)."""
+    ``sorted_nodes``, which must hold both ends of every pair), compared on their ``verification_hashes``."""
+    sigs = verification_hashes(sigs)
     return estimated_jaccard(sigs[index_of(sorted_nodes, a)], sigs[index_of(sorted_nodes, b)]) >= threshold
 
 

@@ -18,7 +18,8 @@ class Fingerprints:
     """A batch's clustering input, aligned row by row.
 
     Attributes:
-        members: ``MEMBER_SCHEMA`` rows (node key, id, domain, crawl date, whether it is a reference document).
+        members: ``MEMBER_SCHEMA`` rows (node key, batch key, id, domain, crawl date, whether it is a reference
+            document).
         signatures: uint32 MinHash signatures, shape ``(n, num_perm)``.
         exact: uint64 prefix of each content hash (the exact-duplicate key).
     """
@@ -31,6 +32,11 @@ class Fingerprints:
     def nodes(self) -> np.ndarray:
         return self.members.column("node").to_numpy()
 
+    @property
+    def batch(self) -> int:
+        """The batch's key: its first document's node key (node keys are unique, so batch keys are too)."""
+        return int(self.nodes[0])
+
 
 def node_keys(source_uris: Sequence[str], offsets: Sequence[int], reference: bool) -> np.ndarray:
     """64-bit keys of documents: a hash of where each was read, so documents that share an ``id`` stay apart and a
@@ -41,12 +47,13 @@ def node_keys(source_uris: Sequence[str], offsets: Sequence[int], reference: boo
 
 
 def fingerprints(docs: Sequence[dict], params: MinHashParams, reference: bool = False) -> Fingerprints:
-    """Fingerprints of documents given as dicts with ``id``, ``text``, ``content_hash``, ``domain``, ``crawl_date``,
-    ``source_uri`` and ``source_offset``."""
+    """Fingerprints of a non-empty batch of documents given as dicts with ``id``, ``text``, ``content_hash``,
+    ``domain``, ``crawl_date``, ``source_uri`` and ``source_offset``."""
     nodes = node_keys([d["source_uri"] for d in docs], [d["source_offset"] for d in docs], reference)
     members = pa.table(
         {
             "node": nodes,
+            "batch": np.full(len(docs), nodes[0], dtype=np.uint64),
             "id": [d["id"] for d in docs],
             "domain": [d["domain"] for d in docs],
             "crawl_date": [d["crawl_date"] for d in docs],

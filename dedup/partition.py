@@ -35,6 +35,18 @@ def split(keys: np.ndarray, partitions: int, *columns) -> list[tuple[int, tuple]
     ]
 
 
+def by_key(keys: np.ndarray, table: pa.Table) -> list[tuple[int, pa.Table]]:
+    """Rows of ``table`` grouped by their key: ``(key, rows)`` per distinct key, in key order."""
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) if len(keys) else np.zeros(0, int)
+    bounds = np.r_[starts, len(keys)]
+    return [
+        (int(sorted_keys[lo]), table.take(pa.array(order[lo:hi])))
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())
+    ]
+
+
 def concat(blocks: Sequence[tuple], width: int) -> tuple:
     """Blocks of ``width`` aligned columns joined column by column (empty uint64 columns when there are none)."""
     if not blocks:

@@ -59,18 +59,6 @@ class Scored:
     nodes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
     fingerprints: Fingerprints | None = None
 
-    def take(self, index: np.ndarray) -> Scored:
-        """The documents at ``index`` (no dead letters, no fingerprints: what the decision stage needs)."""
-        ev = self.evidence
-        return Scored(
-            self.table.take(pa.array(index)),
-            Evidence(ev.p_synthetic[index], ev.judged[index], ev.hard[index], []),
-            [self.sources[i] for i in index.tolist()],
-            self.pre_llm[index],
-            [],
-            self.nodes[index],
-        )
-
     @staticmethod
     def concat(parts: list[Scored]) -> Scored:
         """Scored documents of several batches as one (parts without documents are skipped)."""

@@ -14,7 +14,8 @@ from typing import Any
 import apache_beam as beam
 
 from synthsieve.pipeline.manifest import count_outputs, lm_scored
-from synthsieve.pipeline.outputs import MANIFEST, join, publish, write_json
+from synthsieve.pipeline.outputs import MANIFEST, delete_existing, join, publish, write_json
+from synthsieve.pipeline.staged import SCORED
 
 
 class Finalize(beam.PTransform):
@@ -43,7 +44,9 @@ class Finalize(beam.PTransform):
 
 
 def _finalize(_, staging: str, output: str, header: dict[str, Any], started: float, *_written) -> dict[str, Any]:
-    """Counts what ``staging`` holds, moves it into ``output`` and writes the manifest last (the success marker)."""
+    """Deletes the staged scored batches, counts what ``staging`` holds, moves it into ``output`` and writes the
+    manifest last (the success marker)."""
+    delete_existing([join(staging, SCORED)])
     elapsed = time.time() - started
     counts = count_outputs(staging)
     manifest = {

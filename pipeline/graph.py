@@ -1,16 +1,17 @@
-"""The Beam graph: read -> score -> [cluster near-duplicates, calibrate per source] -> decide -> write Parquet
-partitioned by label."""
+"""The Beam graph: read -> score -> stage -> [cluster near-duplicates, calibrate per source] -> decide -> write
+Parquet partitioned by label.
+
+Scored batches are staged as Parquet files (``pipeline.staged``) and decided batch by batch, joined with their
+documents' near-duplicate rows by batch key: the documents never go through a shuffle after scoring."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import apache_beam as beam
-import numpy as np
 from apache_beam.io.parquetio import WriteToParquet, WriteToParquetBatched
 
 from synthsieve.config import Config
-from synthsieve.dedup.partition import split
 from synthsieve.detectors.calibration import calibrate
 from synthsieve.pipeline.annotate import DEDUPLICATED
 from synthsieve.pipeline.near_dup import NearDuplicates
@@ -25,6 +26,7 @@ from synthsieve.pipeline.transforms import (
     ReadFileFn,
     ScoreFn,
     SecondStageFn,
+    StageFn,
 )
 from synthsieve.schemas.records import (
     CALIBRATION_SCHEMA,
@@ -56,7 +58,8 @@ def build(
     Args:
         pipeline: the Beam pipeline to extend.
         paths: matched input files (one element each, so files are read in parallel).
-        out_dir: folder (any Beam filesystem) that receives ``label=*/``, ``dead_letter/`` and ``_accounting/``.
+        out_dir: folder (any Beam filesystem) that receives ``label=*/``, ``dead_letter/`` and ``_accounting/``, and
+            the staged scored batches (``_scored/``, deleted by the final step).
         config: the run configuration.
         schema: the document schema for the configured detectors.
         references: matched files of known-human text that calibrate per-source thresholds (not labelled).
@@ -84,9 +87,9 @@ def build(
         thresholds = beam.pvalue.AsDict(calibrated)
     else:  # nothing can calibrate: no side input to wait for
         calibrated, thresholds = pipeline | "NoCalibration" >> beam.Create([]), {}
-    parts = config.dedup.partitions
+    staged = scored["scored"] | "Stage" >> beam.ParDo(StageFn(out_dir))
     decided = (
-        {"scored": scored["scored"] | "SplitScored" >> beam.FlatMap(_split_scored, parts), "clusters": clusters}
+        {"scored": staged, "clusters": clusters}
         | "JoinClusters" >> beam.CoGroupByKey()
         | "Decide" >> beam.ParDo(DecideFn(config, schema), thresholds).with_outputs(*LABELS, DEDUPLICATED)
     )
@@ -129,14 +132,6 @@ def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synt
         | "AllFingerprints" >> beam.Flatten()
         | "NearDuplicates" >> NearDuplicates(d.params(), d.verify_threshold, d.rounds, d.partitions)
     )
-
-
-def _split_scored(scored, parts: int):
-    """A scored batch split by the partition of its documents' node keys (the join with their clusters)."""
-    if scored.table is None:
-        return []
-    index = np.arange(scored.table.num_rows)
-    return [(p, scored.take(idx)) for p, (idx,) in split(scored.nodes, parts, index)]
 
 
 def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config, role: str):

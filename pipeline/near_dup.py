@@ -18,17 +18,17 @@ from apache_beam.metrics import Metrics
 from synthsieve.dedup.clusters import cluster_table
 from synthsieve.dedup.components import both_ways, labels, large_star, small_star
 from synthsieve.dedup.fingerprints import Fingerprints
-from synthsieve.dedup.lsh import bucket_entries, candidate_edges, estimated_jaccard
+from synthsieve.dedup.lsh import bucket_entries, candidate_edges, estimated_jaccard, unique_pairs, verification_hashes
 from synthsieve.dedup.minhash import MinHashParams
-from synthsieve.dedup.partition import concat, index_of, split
+from synthsieve.dedup.partition import by_key, concat, index_of, split
 
 UNCONVERGED = "near_dup_unconverged"  # counter: changes in the last round; non-zero means raise ``rounds``
 
 
 class NearDuplicates(beam.PTransform):
-    """``Fingerprints`` batches in (corpus and reference documents); ``(partition, CLUSTER_SCHEMA table)`` out: the
-    near-duplicate columns of every corpus document in a cluster, keyed by the partition of its node, ready to
-    join with documents split by ``partition.split(nodes, partitions, ...)``.
+    """``Fingerprints`` batches in (corpus and reference documents); ``(batch, CLUSTER_SCHEMA table)`` out: the
+    near-duplicate columns of every corpus document in a cluster, keyed by the batch it came in (``batch``), ready
+    to join with the staged batches.
 
     Args:
         params: MinHash/LSH settings the signatures were computed with.
@@ -66,14 +66,14 @@ class NearDuplicates(beam.PTransform):
             | "JoinMembers" >> beam.CoGroupByKey()
             | "LabelMembers" >> beam.FlatMap(_label_members, parts)
             | "GroupClusters" >> beam.GroupByKey()
-            | "Clusters" >> beam.ParDo(ClustersFn(parts))
+            | "Clusters" >> beam.ParDo(ClustersFn())
         )
 
     def _verified(self, fps, pairs):
         """Pairs whose estimated Jaccard reaches the threshold, as ``(larger, smaller)`` edge blocks: the second
-        node's signature is looked up in its partition, then the first's in its own."""
+        node's signature (its ``verification_hashes``) is looked up in its partition, then the first's in its own."""
         parts = self.partitions
-        sigs = fps | "Signatures" >> beam.FlatMap(lambda fp: split(fp.nodes, parts, fp.nodes, fp.signatures))
+        sigs = fps | "Signatures" >> beam.FlatMap(_verification_block, parts)
         with_second = (
             {"sigs": sigs, "pairs": pairs}
             | "JoinSecond" >> beam.CoGroupByKey()
@@ -106,10 +106,7 @@ class VerifyFn(beam.DoFn):
 
 
 class ClustersFn(beam.DoFn):
-    """Whole clusters (members with their labels) in; their rows out, keyed by each member's node partition."""
-
-    def __init__(self, partitions: int):
-        self.partitions = partitions
+    """Whole clusters (members with their labels) in; their rows out, keyed by each member's batch."""
 
     def setup(self):
         self.duplicates = Metrics.counter("synthsieve", "near_dup_duplicates")
@@ -118,7 +115,7 @@ class ClustersFn(beam.DoFn):
         members, labels_ = concat(group[1], 2)
         table = cluster_table(members.to_pylist(), labels_.tolist())
         self.duplicates.inc(int((~table.column("is_canonical").to_numpy(zero_copy_only=False)).sum()))
-        yield from ((p, block) for p, (block,) in split(table.column("node").to_numpy(), self.partitions, table))
+        yield from by_key(table.column("batch").to_numpy(), table)
 
 
 class _StarStep(beam.PTransform):
@@ -168,15 +165,20 @@ def _members(fp: Fingerprints, parts: int):
     return ((p, table) for p, (table,) in split(fp.nodes, parts, fp.members))
 
 
+def _verification_block(fp: Fingerprints, parts: int):
+    return split(fp.nodes, parts, fp.nodes, verification_hashes(fp.signatures))
+
+
 def _trusted(pairs: tuple) -> tuple:
     a, b = pairs[1]
     return b, a
 
 
 def _attach_second(joined, parts: int):
-    """Pairs whose second node lies in this partition get its signature; out keyed by the first node's partition."""
+    """Pairs whose second node lies in this partition get its signature, each pair once (bucket partitions give
+    the same pair several times); out keyed by the first node's partition."""
     nodes, sigs = _signature_block(joined[1]["sigs"])
-    a, b = concat(joined[1]["pairs"], 2)
+    a, b = unique_pairs(*concat(joined[1]["pairs"], 2))
     if len(a):
         yield from split(a, parts, a, b, sigs[index_of(nodes, b)])
 

@@ -92,10 +92,12 @@ def with_partitions(config: Config, n_bytes: int) -> Config:
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
-    """Beam options from the pass-through flags; locally, an offline runner that uses every core."""
+    """Beam options from the pass-through flags; locally, an offline runner that uses every core: Beam's FnApiRunner,
+    the batch engine that DirectRunner picks, named directly because DirectRunner first tries PrismRunner, which it
+    downloads from GitHub at run time."""
     args = list(beam_args)
     if not any(a.startswith("--runner") for a in args):
-        args += ["--runner=DirectRunner"]
+        args += ["--runner=FnApiRunner"]
         if not any(a.startswith("--direct_running_mode") for a in args):
             args += ["--direct_running_mode=multi_processing"]
         if not any(a.startswith("--direct_num_workers") for a in args):

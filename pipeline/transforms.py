@@ -188,8 +188,20 @@ def _used(batch: list[dict[str, Any]], dead: list[dict[str, Any]], role: str):
         yield beam.pvalue.TaggedOutput(REFERENCE_DOCUMENTS, ((role, uri), n))
 
 
+class StageFn(beam.DoFn):
+    """A scored batch in; ``(batch key, path)`` of its staged Parquet file out (``pipeline.staged``)."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def process(self, scored):
+        from synthsieve.pipeline.staged import write_scored
+
+        yield write_scored(scored, self.folder)
+
+
 class DecideFn(beam.DoFn):
-    """A partition's scored documents and near-duplicate clusters, and the calibrated sources, in; one pyarrow
+    """A staged batch's path and its documents' near-duplicate rows, and the calibrated sources, in; one pyarrow
     Table per label out (tagged by label, plus ``deduplicated`` under ``--dedup``)."""
 
     def __init__(self, config: Config, schema):
@@ -204,8 +216,9 @@ class DecideFn(beam.DoFn):
 
     def process(self, joined, calibrated: dict):
         from synthsieve.pipeline.annotate import Scored
+        from synthsieve.pipeline.staged import read_scored
 
-        scored = Scored.concat(joined[1]["scored"])
+        scored = Scored.concat([read_scored(path) for path in joined[1]["scored"]])
         clustered = pa.concat_tables(joined[1]["clusters"]) if joined[1]["clusters"] else None
         for label, table in self.decider.decide(scored, calibrated, clustered).items():
             if label not in self.counters:

@@ -2,17 +2,18 @@
 
 py3langid walks a byte-level DFA one byte at a time in Python (~0.4 ms per 300-character text). Here the walk runs in
 lock-step over the batch with numpy: one vectorised step per byte position instead of one Python step per byte
-per text; the naive-Bayes scoring and normalisation are py3langid's own (``LanguageIdentifier``).
+per text; the naive-Bayes scoring and normalisation are py3langid's own (``LanguageIdentifier``), done for the whole
+batch as one sparse (texts x features) by dense (features x languages) product.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Sequence
 
 import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from scipy import sparse
 
 # Language is settled within the opening of a text. On 3,000 texts of the labelled set (en/de/fr/es) a 300-character
 # prefix scored 99.8% accuracy, as did 2,000 characters.
@@ -40,21 +41,19 @@ def detect_languages(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """
     identifier = _model()[0]
     encoded = [identifier._encode(t[:_PREFIX_CHARS]) if t[:_PREFIX_CHARS].strip() else b"" for t in texts]
-    features = _walk(encoded)
-    codes, confidences = [], np.zeros(len(texts), dtype=np.float32)
-    for i, data in enumerate(encoded):
-        if not data:
-            codes.append(UNDETERMINED)
-            continue
-        scores = _normalised(identifier, features[i], len(data))
-        best = int(scores.argmax())
-        codes.append(identifier.nb_classes[best])
-        confidences[i] = scores[best]
+    rows, ids, counts = _walk(encoded)
+    lengths = np.fromiter(map(len, encoded), dtype=np.float64, count=len(encoded))
+    scores = _normalised(identifier, rows, ids, counts, lengths)
+    best = scores.argmax(axis=1)
+    known = lengths > 0
+    codes = [identifier.nb_classes[b] if k else UNDETERMINED for b, k in zip(best.tolist(), known.tolist())]
+    confidences = np.where(known, scores[np.arange(len(texts)), best], 0.0).astype(np.float32)
     return codes, confidences
 
 
-def _walk(encoded: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Feature ids and counts of each text, from the DFA walked in lock-step over the batch."""
+def _walk(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(text, feature id, count)`` of every feature the texts hit, sorted by text, from the DFA walked in lock-step
+    over the batch."""
     _, nextmove, rowbase, output = _model()
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     width = int(lengths.max(initial=0))
@@ -67,19 +66,25 @@ def _walk(encoded: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
         live = lengths > t
         state = np.where(live, nextmove[rowbase[state] + grid[:, t]], state)
         hits[:, t] = np.where(live, output[state], -1)
-    return [np.unique(row[row >= 0], return_counts=True) for row in hits]
+    n_features = len(_model()[0].nb_ptc)
+    rows, cols = np.nonzero(hits >= 0)
+    key = rows * n_features + hits[rows, cols]  # (text, feature) pairs, counted in one pass over the batch
+    unique, counts = np.unique(key, return_counts=True)
+    return unique // n_features, unique % n_features, counts
 
 
-def _normalised(identifier: LanguageIdentifier, feature_counts: tuple[np.ndarray, np.ndarray], n_bytes: int):
-    ids, counts = feature_counts
-    if len(ids):
-        scores = np.log1p(counts.astype(np.float32)) @ identifier.nb_ptc[ids] + identifier.nb_pc
-    else:
-        scores = np.zeros(len(identifier.nb_classes), dtype=np.float32)
-    scores *= 1.0 / math.sqrt(n_bytes or 1)
-    np.exp(scores - scores.max(), out=scores)
-    scores /= scores.sum()
+def _normalised(identifier: LanguageIdentifier, rows, ids, counts, lengths: np.ndarray) -> np.ndarray:
+    """py3langid's normalised class probabilities of every text, shape ``(texts, classes)``, from the feature counts
+    of ``_walk`` (rows sorted): ``log1p(counts) @ nb_ptc[ids] + nb_pc``, scaled by 1/sqrt(bytes), softmax."""
+    weights = sparse.csr_matrix(
+        (np.log1p(counts.astype(np.float32)), (rows, ids)), shape=(len(lengths), len(identifier.nb_ptc))
+    )
+    scores = np.asarray(weights @ identifier.nb_ptc, dtype=np.float32)
+    scores[np.unique(rows)] += identifier.nb_pc
+    scores *= (1.0 / np.sqrt(np.maximum(lengths, 1.0))).astype(np.float32)[:, None]
+    np.exp(scores - scores.max(axis=1, keepdims=True), out=scores)
+    scores /= scores.sum(axis=1, keepdims=True)
     for first, dupe in identifier._alias_pairs:
-        scores[first] += scores[dupe]
-        scores[dupe] = 0.0
+        scores[:, first] += scores[:, dupe]
+        scores[:, dupe] = 0.0
     return scores

@@ -53,10 +53,12 @@ NEAR_DUP_FIELDS: tuple[pa.Field, ...] = (
     pa.field("near_dup_known_synthetic", pa.bool_(), nullable=False),
 )
 
-#: What near-duplicate clustering needs to know of a document besides its signature; ``node`` is its 64-bit key.
+#: What near-duplicate clustering needs to know of a document besides its signature; ``node`` is its 64-bit key,
+#: ``batch`` the key of the scored batch it was staged in (where its cluster row is sent for the decision).
 MEMBER_SCHEMA = pa.schema(
     [
         pa.field("node", pa.uint64(), nullable=False),
+        pa.field("batch", pa.uint64(), nullable=False),
         pa.field("id", pa.string(), nullable=False),
         pa.field("domain", pa.string()),
         pa.field("crawl_date", _TS),
@@ -65,7 +67,7 @@ MEMBER_SCHEMA = pa.schema(
 )
 
 #: Near-duplicate columns of the documents in a cluster (singletons have none), keyed by ``node``.
-CLUSTER_SCHEMA = pa.schema([MEMBER_SCHEMA.field("node"), *NEAR_DUP_FIELDS])
+CLUSTER_SCHEMA = pa.schema([MEMBER_SCHEMA.field("node"), MEMBER_SCHEMA.field("batch"), *NEAR_DUP_FIELDS])
 
 #: A document left out of the human/uncertain output by ``--dedup``: counted in the manifest's accounting.
 DEDUPLICATED_SCHEMA = pa.schema(

@@ -14,6 +14,7 @@ from synthsieve.dedup.lsh import (
     candidate_probability,
     estimated_jaccard,
     has_shingles,
+    verification_hashes,
     verified,
 )
 from synthsieve.dedup.minhash import MAX_HASH, MinHashParams
@@ -29,6 +30,17 @@ def test_band_keys_change_only_with_their_band_and_differ_across_bands():
     assert keys.shape == (1, 4) and keys.dtype == np.uint64
     assert len(set(keys[0].tolist())) == 4  # bands 0-2 hold the same values, yet their keys differ
     assert (keys[0, :3] == keys_changed[0, :3]).all() and keys[0, 3] != keys_changed[0, 3]
+
+
+def test_verification_hashes_are_the_low_16_bits_and_estimate_as_the_full_values_do():
+    sigs = np.array([[0x12345678, 0xFFFF0001, 0x00015678]], dtype=np.uint32)
+    low = verification_hashes(sigs)
+    assert low.dtype == np.uint16 and low.tolist() == [[0x5678, 0x0001, 0x5678]]
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 2**32, (2000, 128), dtype=np.uint32)
+    b = np.where(rng.random(a.shape) < 0.55, a, rng.integers(0, 2**32, a.shape, dtype=np.uint32))
+    full, short = estimated_jaccard(a, b), estimated_jaccard(verification_hashes(a), verification_hashes(b))
+    assert (short >= full).all() and (short - full).max() <= 2 / 128  # a collision only adds a match, rarely
 
 
 def test_estimated_jaccard_verification_and_empty_signatures():
@@ -110,7 +122,8 @@ def test_ten_rounds_settle_a_chain_of_1000_ids_in_random_order_and_one_round_doe
 
 def test_cluster_table_picks_earliest_dated_then_smallest_id_and_skips_reference_members():
     def member(node, id_, domain, date, reference=False):
-        return {"node": node, "id": id_, "domain": domain, "crawl_date": date, "reference": reference}
+        batch = node // 4
+        return {"node": node, "batch": batch, "id": id_, "domain": domain, "crawl_date": date, "reference": reference}
 
     members = [
         member(1, "b", "x.com", 20200101),
@@ -128,6 +141,7 @@ def test_cluster_table_picks_earliest_dated_then_smallest_id_and_skips_reference
     assert rows["a"]["near_dup_count"] == 4 and rows["a"]["near_dup_domains"] == ["x.com", "y.org"]
     assert [rows[i]["is_canonical"] for i in "zy"] == [False, True]  # undated: smallest id
     assert rows["w"]["near_dup_known_synthetic"] and rows["w"]["near_dup_count"] == 1 and "ref" not in rows
+    assert [rows[i]["batch"] for i in "abcd"] == [0, 0, 0, 1]  # each row goes back to its document's batch
 
 
 def _with_ids(table, members):

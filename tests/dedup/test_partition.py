@@ -2,7 +2,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from synthsieve.dedup.partition import concat, index_of, partition_of, split
+from synthsieve.dedup.partition import by_key, concat, index_of, partition_of, split
 
 
 def test_split_groups_rows_of_arrays_and_tables_by_partition_and_concat_restores_them():
@@ -25,3 +25,10 @@ def test_index_of_finds_keys_and_names_a_missing_one():
         index_of(keys, np.array([4, 9], dtype=np.uint64)[:1])
     with pytest.raises(KeyError):
         index_of(keys, np.array([9], dtype=np.uint64))
+
+
+def test_by_key_groups_table_rows_by_exact_key_in_key_order():
+    keys = np.array([9, 2, 9, 5, 2], dtype=np.uint64)
+    groups = by_key(keys, pa.table({"row": range(5)}))
+    assert [(k, t.column("row").to_pylist()) for k, t in groups] == [(2, [1, 4]), (5, [3]), (9, [0, 2])]
+    assert by_key(np.zeros(0, np.uint64), pa.table({"row": pa.array([], pa.int64())})) == []

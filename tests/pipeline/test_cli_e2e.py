@@ -134,5 +134,5 @@ def test_sample_corpus_runs_with_the_default_runner(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["balanced"] and all(n > 0 for n in manifest["labels"].values())
     effective = manifest["beam_options"]
-    assert effective["runner"] == "DirectRunner" and effective["direct_running_mode"] == "multi_processing"
+    assert effective["runner"] == "FnApiRunner" and effective["direct_running_mode"] == "multi_processing"
     assert effective["direct_num_workers"] == os.cpu_count()

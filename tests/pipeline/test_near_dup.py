@@ -188,12 +188,13 @@ def test_reference_documents_mark_their_cluster_and_give_no_rows(planted):
     docs = {d["id"]: d for d in planted[0]}
     corpus = [docs["copy05"], docs["other01"]]
     reference = fingerprints([docs["orig05"]], PARAMS, reference=True)
+    batch = fingerprints(corpus, PARAMS)
     with TestPipeline() as p:
         rows = (
             p
-            | beam.Create([fingerprints(corpus, PARAMS), reference])
+            | beam.Create([batch, reference])
             | NearDuplicates(PARAMS, partitions=4)
-            | beam.FlatMap(lambda kv: kv[1].drop(["node"]).to_pylist())
+            | beam.FlatMap(lambda kv: [(kv[0], row) for row in kv[1].drop(["node", "batch"]).to_pylist()])
         )
         expected = {
             "near_dup_cluster": "copy05",
@@ -202,4 +203,4 @@ def test_reference_documents_mark_their_cluster_and_give_no_rows(planted):
             "near_dup_domains": ["copy05.example.com"],
             "near_dup_known_synthetic": True,
         }
-        assert_that(rows, equal_to([expected]))
+        assert_that(rows, equal_to([(batch.batch, expected)]))  # keyed by the batch the document came in

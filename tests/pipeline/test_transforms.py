@@ -15,6 +15,7 @@ from synthsieve.pipeline.transforms import (
     HistogramFn,
     ReadFileFn,
     ScoreFn,
+    StageFn,
 )
 
 from builders import HUMAN_TEXT, SYNTHETIC_TEXT
@@ -47,13 +48,14 @@ def _raw(text, offset):
     }  # fmt: skip
 
 
-def test_score_then_decide_emits_one_table_per_label_and_dead_letters_empty_text():
+def test_score_stage_then_decide_emits_one_table_per_label_and_dead_letters_empty_text(tmp_path):
     batch = [_raw(HUMAN_TEXT, 1), _raw(SYNTHETIC_TEXT, 2), _raw("   ", 3)]
     schema = Annotator(CONFIG).decider.schema
     with TestPipeline() as p:
         scored = p | beam.Create([batch]) | beam.ParDo(ScoreFn(CONFIG)).with_outputs(DEAD_LETTER, REFERENCES, main="s")
         no_calibration = p | "NoSources" >> beam.Create([])
-        joined = scored.s | beam.Map(lambda s: (0, {"scored": [s], "clusters": []}))  # a partition, no clusters
+        staged = scored.s | beam.ParDo(StageFn(str(tmp_path)))
+        joined = staged | beam.Map(lambda kv: (kv[0], {"scored": [kv[1]], "clusters": []}))  # a batch, no clusters
         out = joined | beam.ParDo(DecideFn(CONFIG, schema), beam.pvalue.AsDict(no_calibration)).with_outputs(
             "human", "synthetic", "uncertain"
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyarrow.compute as pc
 
-from synthsieve.pipeline.outputs import join, read_columns
+from synthsieve.pipeline.outputs import iter_columns, join, read_columns
 from synthsieve.schemas.records import INPUT, LABELS
 
 DEDUPLICATED = "deduplicated"
@@ -29,15 +29,11 @@ def count_outputs(folder: str) -> dict[str, Any]:
     labels = Counter()
     near = _NearDuplicateCounts()
     for label in LABELS:
-        table = read_columns(join(folder, f"label={label}"), ["source_uri", *_NEAR_COLUMNS])
-        for uri in table.column("source_uri").to_pylist() if table is not None else []:
-            per_file[uri][label] += 1
-            labels[label] += 1
-        near.add(table)
-    dropped = read_columns(join(folder, "_accounting", "deduplicated"), ["source_uri", "near_dup_cluster"])
-    for uri in dropped.column("source_uri").to_pylist() if dropped is not None else []:
-        per_file[uri][DEDUPLICATED] += 1
-    near.add_removed(dropped)
+        for batch in iter_columns(join(folder, f"label={label}"), ["source_uri", *_NEAR_COLUMNS]):
+            labels[label] += _count_per_file(batch, per_file, label)
+            near.add(batch)
+    for batch in iter_columns(join(folder, "_accounting", "deduplicated"), ["source_uri"]):
+        near.add_removed(_count_per_file(batch, per_file, DEDUPLICATED))
     letters = _DeadLetters(folder)
     references: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for role, uri, n in letters.per_file:
@@ -64,11 +60,17 @@ def count_outputs(folder: str) -> dict[str, Any]:
 
 def lm_scored(folder: str, column: str) -> dict[str, int]:
     """Per label, how many documents the second-stage LM scored (non-null ``column``, e.g. ``lm_v1__p``)."""
-    counts = {}
-    for label in LABELS:
-        table = read_columns(join(folder, f"label={label}"), [column])
-        counts[label] = 0 if table is None else table.num_rows - table.column(column).null_count
-    return counts
+    return {
+        label: sum(b.num_rows - b.column(0).null_count for b in iter_columns(join(folder, f"label={label}"), [column]))
+        for label in LABELS
+    }
+
+
+def _count_per_file(batch, per_file: dict[str, Counter], key: str) -> int:
+    """Adds a batch's documents to ``per_file[source_uri][key]``; returns how many it holds."""
+    for entry in pc.value_counts(batch.column("source_uri")).to_pylist():
+        per_file[entry["values"]][key] += entry["counts"]
+    return batch.num_rows
 
 
 class _DeadLetters:
@@ -124,33 +126,33 @@ def _references_summary(files: dict[str, dict[str, Any]], reasons: dict[str, Cou
     return {**summary, "files": files}
 
 
-_NEAR_COLUMNS = ["near_dup_cluster", "near_dup_count", "is_canonical", "near_dup_known_synthetic"]
+_NEAR_COLUMNS = ["near_dup_count", "is_canonical", "near_dup_known_synthetic"]
 
 
 class _NearDuplicateCounts:
-    """Clusters, copies and known-synthetic matches over the written shards and the copies ``--dedup`` removed."""
+    """Clusters, copies and known-synthetic matches over the written shards and the copies ``--dedup`` removed.
+
+    Every cluster of two or more documents has exactly one canonical document, which is always written (``--dedup``
+    removes only copies): clusters are counted by their canonical rows, without holding any cluster id.
+    """
 
     def __init__(self):
-        self.clusters: set[str] = set()
-        self.copies = self.known = self.removed = 0
+        self.clusters = self.copies = self.known = self.removed = 0
 
-    def add(self, table) -> None:
-        if table is None:
-            return
-        grouped = table.filter(pc.greater(table.column("near_dup_count"), 1))
-        self.clusters.update(pc.unique(grouped.column("near_dup_cluster")).to_pylist())
-        self.copies += grouped.num_rows - _count(grouped.column("is_canonical"))
-        self.known += _count(table.column("near_dup_known_synthetic"))
+    def add(self, batch) -> None:
+        grouped = pc.greater(batch.column("near_dup_count"), 1)
+        canonical = batch.column("is_canonical")
+        self.clusters += _count(pc.and_(grouped, canonical))
+        self.copies += _count(pc.and_(grouped, pc.invert(canonical)))
+        self.known += _count(batch.column("near_dup_known_synthetic"))
 
-    def add_removed(self, table) -> None:
-        if table is not None:
-            self.removed += table.num_rows
-            self.copies += table.num_rows
-            self.clusters.update(table.column("near_dup_cluster").to_pylist())
+    def add_removed(self, n: int) -> None:
+        self.removed += n
+        self.copies += n
 
     def summary(self) -> dict[str, int]:
         return {
-            "clusters": len(self.clusters),
+            "clusters": self.clusters,
             "duplicates": self.copies,
             "removed": self.removed,
             "known_synthetic_matches": self.known,

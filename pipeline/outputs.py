@@ -36,6 +36,16 @@ def read_columns(folder: str, columns: list[str]) -> pa.Table | None:
     return pa.concat_tables(tables) if tables else None
 
 
+def iter_columns(folder: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    """Record batches of ``columns`` of every Parquet shard under ``folder``, a row group at a time: memory stays
+    bounded by one row group however many documents the folder holds."""
+    for path in files_under(folder, "*.parquet"):
+        with FileSystems.open(path) as stream:
+            shard = pq.ParquetFile(stream)
+            for group in range(shard.num_row_groups):
+                yield from shard.read_row_group(group, columns=columns).to_batches()
+
+
 def delete_existing(paths: list[str]) -> None:
     """Deletes those of ``paths`` (files or folders) that exist."""
     existing = [p for p in paths if FileSystems.exists(p)]

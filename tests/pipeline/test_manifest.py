@@ -7,7 +7,12 @@ from synthsieve.config import load_config
 from synthsieve.pipeline.annotate import Annotator
 from synthsieve.pipeline.manifest import count_outputs
 from synthsieve.pipeline.run import accounting_problems
-from synthsieve.schemas.records import DEAD_LETTER_SCHEMA, FILE_STATS_SCHEMA, REFERENCE_DOCUMENTS_SCHEMA
+from synthsieve.schemas.records import (
+    DEAD_LETTER_SCHEMA,
+    DEDUPLICATED_SCHEMA,
+    FILE_STATS_SCHEMA,
+    REFERENCE_DOCUMENTS_SCHEMA,
+)
 
 SCHEMA = Annotator(load_config(None, {"detectors.enabled": "markers_v1"})).decider.schema
 
@@ -66,3 +71,24 @@ def test_a_file_that_does_not_balance_is_named_with_its_counts(tmp_path):
         "accounting does not balance for a.jsonl: read 4, human 2, synthetic 0, uncertain 0, dead_letter 1, "
         "deduplicated 0"
     )
+
+
+def test_near_duplicates_are_counted_by_canonical_rows_over_row_groups_and_removed_copies(tmp_path):
+    def doc(cluster, count, canonical, known=False):
+        row = _documents("a.jsonl", 1)[0]
+        return {**row, "near_dup_cluster": cluster, "near_dup_count": count, "is_canonical": canonical,
+                "near_dup_known_synthetic": known}  # fmt: skip
+
+    human = [doc("c1", 3, True), doc("c2", 2, False, True), doc("s1", 1, True), doc("s2", 1, True, True)]
+    (tmp_path / "label=human").mkdir()
+    table = pa.Table.from_pylist(human, schema=SCHEMA)
+    pq.write_table(table, tmp_path / "label=human" / "part-00000-of-00001.parquet", row_group_size=1)
+    _write(tmp_path / "label=uncertain", [doc("c2", 2, True, True)], SCHEMA)
+    removed = [{"id": "x", "source_uri": "a.jsonl", "near_dup_cluster": "c1", "label": "human"}] * 2
+    _write(tmp_path / "_accounting" / "deduplicated", removed, DEDUPLICATED_SCHEMA)
+    _write(tmp_path / "_accounting" / "files", [_stats("a.jsonl", 7)], FILE_STATS_SCHEMA)
+    manifest = count_outputs(str(tmp_path))
+    assert manifest["near_duplicates"] == {"clusters": 2, "duplicates": 3, "removed": 2, "known_synthetic_matches": 3}
+    assert manifest["files"]["a.jsonl"] == {
+        "read": 7, "human": 4, "synthetic": 0, "uncertain": 1, "dead_letter": 0, "deduplicated": 2, "balanced": True,
+    }  # fmt: skip

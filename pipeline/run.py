@@ -84,7 +84,7 @@ def input_bytes(paths: list[str]) -> int:
 
 def with_partitions(config: Config, n_bytes: int) -> Config:
     """The config with ``dedup.partitions`` fixed: as configured, else one per ``BYTES_PER_PARTITION`` of input,
-    at least ``MIN_PARTITIONS`` (a partition of the final join holds its share of the scored corpus in memory)."""
+    at least ``MIN_PARTITIONS`` (a clustering step holds one partition's band keys or signatures in memory)."""
     if config.dedup.partitions:
         return config
     parts = max(MIN_PARTITIONS, -(-n_bytes // BYTES_PER_PARTITION))

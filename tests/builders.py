@@ -112,3 +112,12 @@ def raw_response_record(uri: str, body: bytes, content_type: str = "text/html", 
     if digest:
         headers["WARC-Block-Digest"] = "sha1:" + base64.b32encode(hashlib.sha1(block).digest()).decode()
     return warc_record(headers, block)
+
+
+def raw_document(text: str, offset: int, url="https://blog.example.com/p", date="2021-03-04", id=None) -> dict:
+    """A raw record as the readers give it: JSONL text from ``mem.jsonl`` at ``offset``."""
+    return {
+        "id": id, "text": text, "html": None, "url": url, "date": date, "crawl_date": None,
+        "warc_record_id": None, "content_type": None, "metadata": None,
+        "source_uri": "mem.jsonl", "source_offset": offset, "source_format": "jsonl",
+    }  # fmt: skip

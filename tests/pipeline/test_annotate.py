@@ -2,22 +2,13 @@ from synthsieve.config import load_config
 from synthsieve.detectors.calibration import SourceThreshold
 from synthsieve.pipeline.annotate import Annotator, reference_points
 
-from builders import HUMAN_TEXT, SYNTHETIC_TEXT
-
-
-def _raw(text, offset, url="https://blog.example.com/p", date="2021-03-04"):
-    return {
-        "id": None, "text": text, "html": None, "url": url, "date": date, "crawl_date": None,
-        "warc_record_id": None, "content_type": None, "metadata": None,
-        "source_uri": "mem.jsonl", "source_offset": offset, "source_format": "jsonl",
-    }  # fmt: skip
-
+from builders import HUMAN_TEXT, SYNTHETIC_TEXT, raw_document
 
 ANNOTATOR = Annotator(load_config())
 
 
 def test_tables_carry_the_schema_exactly_and_reasons_end_with_threshold_and_calibration():
-    scored = ANNOTATOR.score([_raw(HUMAN_TEXT, 1), _raw(SYNTHETIC_TEXT, 2), _raw("", 3)])
+    scored = ANNOTATOR.score([raw_document(HUMAN_TEXT, 1), raw_document(SYNTHETIC_TEXT, 2), raw_document("", 3)])
     tables = ANNOTATOR.decider.decide(scored, {})
     assert [d["reason"] for d in scored.dead_letters] == ["empty_text"]
     assert sum(t.num_rows for t in tables.values()) == 2
@@ -28,7 +19,7 @@ def test_tables_carry_the_schema_exactly_and_reasons_end_with_threshold_and_cali
 
 
 def test_calibrated_source_uses_its_own_threshold():
-    scored = ANNOTATOR.score([_raw(HUMAN_TEXT, 1)])
+    scored = ANNOTATOR.score([raw_document(HUMAN_TEXT, 1)])
     p = scored.evidence.p_synthetic[0]
     lenient = {"example.com": SourceThreshold("example.com", 500, float(p), 0.0)}
     table, labels = ANNOTATOR.decider.labelled(scored, lenient)
@@ -38,7 +29,12 @@ def test_calibrated_source_uses_its_own_threshold():
 
 def test_reference_points_are_judged_pre_llm_documents_without_hard_evidence():
     scored = ANNOTATOR.score(
-        [_raw(HUMAN_TEXT, 1), _raw(HUMAN_TEXT, 2, date="2024-05-05"), _raw(SYNTHETIC_TEXT, 3), _raw("too short", 4)]
+        [
+            raw_document(HUMAN_TEXT, 1),
+            raw_document(HUMAN_TEXT, 2, date="2024-05-05"),
+            raw_document(SYNTHETIC_TEXT, 3),
+            raw_document("too short", 4),
+        ]
     )
     points = reference_points(scored, all_documents=False)
     assert [source for source, _ in points] == ["example.com"]
@@ -46,5 +42,7 @@ def test_reference_points_are_judged_pre_llm_documents_without_hard_evidence():
 
 
 def test_annotate_keeps_input_order():
-    docs = ANNOTATOR.annotate([_raw(SYNTHETIC_TEXT, 1), _raw(HUMAN_TEXT, 2), _raw(SYNTHETIC_TEXT, 3)]).documents
+    docs = ANNOTATOR.annotate(
+        [raw_document(SYNTHETIC_TEXT, 1), raw_document(HUMAN_TEXT, 2), raw_document(SYNTHETIC_TEXT, 3)]
+    ).documents
     assert [d["source_offset"] for d in docs] == [1, 2, 3] and docs[0]["label"] == "synthetic"

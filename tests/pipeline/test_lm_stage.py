@@ -8,21 +8,15 @@ from synthsieve.detectors.lm_stats import FEATURES
 from synthsieve.pipeline.annotate import Annotator
 from synthsieve.pipeline.lm_stage import joined, sample_fraction, selected
 
-from builders import HUMAN_TEXT, SYNTHETIC_TEXT
-
-
-def _raw(text, offset):
-    return {
-        "id": f"doc-{offset}", "text": text, "html": None, "url": "https://blog.example.com/p", "date": None,
-        "crawl_date": None, "warc_record_id": None, "content_type": None, "metadata": None,
-        "source_uri": "mem.jsonl", "source_offset": offset, "source_format": "jsonl",
-    }  # fmt: skip
+from builders import HUMAN_TEXT, SYNTHETIC_TEXT, raw_document
 
 
 def _scored(config, p):
     """A scored batch of four judged texts with the given first-stage p, plus one too short and one with a marker."""
-    raws = [_raw(f"{HUMAN_TEXT} {i}", i) for i in range(len(p))]
-    raws += [_raw("too short to judge", 10), _raw(SYNTHETIC_TEXT, 11)]
+    raws = [raw_document(f"{HUMAN_TEXT} {i}", i, date=None, id=f"doc-{i}") for i in range(len(p))]
+    raws += [
+        raw_document(t, o, date=None, id=f"doc-{o}") for t, o in (("too short to judge", 10), (SYNTHETIC_TEXT, 11))
+    ]
     scored = Annotator(config).score(raws)
     scored.evidence.p_synthetic[: len(p)] = p
     return scored

@@ -4,21 +4,15 @@ from synthsieve.config import load_config
 from synthsieve.pipeline.annotate import Annotator
 from synthsieve.pipeline.staged import read_scored, staged_path, write_scored
 
-from builders import HUMAN_TEXT, SYNTHETIC_TEXT
+from builders import HUMAN_TEXT, SYNTHETIC_TEXT, raw_document
 
 ANNOTATOR = Annotator(load_config())
 
 
-def _raw(text, offset):
-    return {
-        "id": None, "text": text, "html": None, "url": "https://blog.example.com/p", "date": "2019-03-04",
-        "crawl_date": None, "warc_record_id": None, "content_type": None, "metadata": None,
-        "source_uri": "mem.jsonl", "source_offset": offset, "source_format": "jsonl",
-    }  # fmt: skip
-
-
 def test_a_staged_batch_reads_back_as_the_same_decision_inputs(tmp_path):
-    scored = ANNOTATOR.score([_raw(HUMAN_TEXT, 10), _raw(SYNTHETIC_TEXT, 20)])
+    scored = ANNOTATOR.score(
+        [raw_document(HUMAN_TEXT, 10, date="2019-03-04"), raw_document(SYNTHETIC_TEXT, 20, date="2019-03-04")]
+    )
     batch, path = write_scored(scored, str(tmp_path))
     assert batch == scored.nodes[0] and path == staged_path(str(tmp_path), batch)
     back = read_scored(path)

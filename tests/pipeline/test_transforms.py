@@ -18,7 +18,7 @@ from synthsieve.pipeline.transforms import (
     StageFn,
 )
 
-from builders import HUMAN_TEXT, SYNTHETIC_TEXT
+from builders import HUMAN_TEXT, SYNTHETIC_TEXT, raw_document
 
 CONFIG = load_config(None, {"reader.batch_size": 2, "detectors.enabled": "markers_v1"})
 
@@ -40,16 +40,8 @@ def test_read_batches_documents_and_dead_letters_bad_lines(write_jsonl, tmp_path
         assert_that(stats, equal_to([4, 0]), label="stats")
 
 
-def _raw(text, offset):
-    return {
-        "id": None, "text": text, "html": None, "url": "https://blog.example.com/p", "date": "2021-03-04",
-        "crawl_date": None, "warc_record_id": None, "content_type": None, "metadata": None,
-        "source_uri": "mem.jsonl", "source_offset": offset, "source_format": "jsonl",
-    }  # fmt: skip
-
-
 def test_score_stage_then_decide_emits_one_table_per_label_and_dead_letters_empty_text(tmp_path):
-    batch = [_raw(HUMAN_TEXT, 1), _raw(SYNTHETIC_TEXT, 2), _raw("   ", 3)]
+    batch = [raw_document(HUMAN_TEXT, 1), raw_document(SYNTHETIC_TEXT, 2), raw_document("   ", 3)]
     schema = Annotator(CONFIG).decider.schema
     with TestPipeline() as p:
         scored = p | beam.Create([batch]) | beam.ParDo(ScoreFn(CONFIG)).with_outputs(DEAD_LETTER, REFERENCES, main="s")
@@ -81,9 +73,9 @@ def test_a_record_that_makes_scoring_raise_costs_only_itself():
     # A lone surrogate makes hashing and Arrow raise. Readers dead-letter it first, and Beam's coders cannot carry
     # it, so the DoFn is called directly, as a runner would.
     batch = [
-        _raw(HUMAN_TEXT, 1),
-        _raw("half of a surrogate pair \ud800 cannot be encoded", 2),
-        _raw(SYNTHETIC_TEXT, 3),
+        raw_document(HUMAN_TEXT, 1),
+        raw_document("half of a surrogate pair \ud800 cannot be encoded", 2),
+        raw_document(SYNTHETIC_TEXT, 3),
     ]
     fn = ScoreFn(CONFIG)
     fn.setup()
@@ -98,7 +90,11 @@ def test_a_record_that_makes_scoring_raise_costs_only_itself():
 
 
 def test_reference_inputs_count_their_documents_and_dead_letters_with_their_role(write_jsonl):
-    batch = [_raw(HUMAN_TEXT, 1), _raw(" ", 2), {**_raw(SYNTHETIC_TEXT, 3), "source_uri": "other.jsonl"}]
+    batch = [
+        raw_document(HUMAN_TEXT, 1),
+        raw_document(" ", 2),
+        {**raw_document(SYNTHETIC_TEXT, 3), "source_uri": "other.jsonl"},
+    ]
     with TestPipeline() as p:
         human = (
             p

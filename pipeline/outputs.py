@@ -28,12 +28,9 @@ def files_under(folder: str, pattern: str = "*") -> list[str]:
 
 
 def read_columns(folder: str, columns: list[str]) -> pa.Table | None:
-    """Reads ``columns`` of every Parquet shard under ``folder``; None when there is no shard."""
-    tables = []
-    for path in files_under(folder, "*.parquet"):
-        with FileSystems.open(path) as stream:
-            tables.append(pq.read_table(stream, columns=columns))
-    return pa.concat_tables(tables) if tables else None
+    """Reads ``columns`` of every Parquet shard under ``folder``; None when there is no row."""
+    batches = list(iter_columns(folder, columns))
+    return pa.Table.from_batches(batches) if batches else None
 
 
 def iter_columns(folder: str, columns: list[str]) -> Iterator[pa.RecordBatch]:

@@ -67,8 +67,10 @@ def build(
     """
     if config.dedup.partitions < 1:
         raise ValueError("dedup.partitions must be resolved first (pipeline.run.with_partitions)")
+    if config.reader.rebalance == "auto":
+        raise ValueError("reader.rebalance must be resolved first (pipeline.run.with_rebalance)")
     read = _read(pipeline, "", paths, config, INPUT)
-    scored = _score(read.batches, "", config, reference=False)
+    scored = _score(read.batches, "", config, reference=False, spread=config.reader.rebalance == "always")
     ledger = _Ledger([read[DEAD_LETTER], scored[DEAD_LETTER]], [read[FILE_STATS]], [])
     clusters = _near_duplicates(pipeline, scored["scored"], config, known_synthetic, ledger)
     points = [scored[REFERENCES]]
@@ -143,12 +145,14 @@ def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config
     )
 
 
-def _score(batches, prefix: str, config: Config, reference: bool):
+def _score(batches, prefix: str, config: Config, reference: bool, spread: bool = True):
     """Scored batches (``scored``), their ``REFERENCES`` points and ``DEAD_LETTER`` records; with ``lm.enabled``
-    the second stage re-scores the undecided documents first."""
+    the second stage re-scores the undecided documents first. ``spread`` shuffles the batches across workers first;
+    without it each file's batches are scored where the file is read."""
+    if spread:
+        batches = batches | f"{prefix}SpreadBatches" >> beam.Reshuffle()
     scored = (
         batches
-        | f"{prefix}SpreadBatches" >> beam.Reshuffle()
         | f"{prefix}Score"
         >> beam.ParDo(ScoreFn(config, reference)).with_outputs(
             DEAD_LETTER, REFERENCES, REFERENCE_DOCUMENTS, main="scored"

@@ -12,7 +12,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options import pipeline_options as beam_options
-from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions
+from apache_beam.options.pipeline_options import DirectOptions, GoogleCloudOptions, PipelineOptions, WorkerOptions
 
 from synthsieve import __version__
 from synthsieve.config import Config
@@ -25,6 +25,8 @@ from synthsieve.readers.files import UnsupportedFormat, detect_format
 
 BYTES_PER_PARTITION = 64 << 20
 MIN_PARTITIONS = 4
+FILES_PER_WORKER = 4  # with fewer input files per worker, read batches are shuffled across workers before scoring
+LOCAL_RUNNERS = ("FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
 
 
 class InputError(ValueError):
@@ -91,6 +93,27 @@ def with_partitions(config: Config, n_bytes: int) -> Config:
     return dataclasses.replace(config, dedup=dataclasses.replace(config.dedup, partitions=parts))
 
 
+def workers(options: PipelineOptions) -> int:
+    """How many workers the runner was given: ``direct_num_workers`` locally (1 in memory), else ``max_num_workers``
+    or ``num_workers``; 0 when the options do not say (an autoscaling service picks)."""
+    runner = options.get_all_options()["runner"] or "DirectRunner"
+    if runner.rsplit(".", 1)[-1] in LOCAL_RUNNERS:
+        direct = options.view_as(DirectOptions)
+        return 1 if direct.direct_running_mode == "in_memory" else max(direct.direct_num_workers, 1)
+    w = options.view_as(WorkerOptions)
+    return w.max_num_workers or w.num_workers or 0
+
+
+def with_rebalance(config: Config, n_files: int, n_workers: int) -> Config:
+    """The config with ``reader.rebalance`` resolved to ``always`` or ``never``: ``auto`` shuffles the read batches
+    unless there are at least ``FILES_PER_WORKER`` input files per known worker. Fused reading and scoring keeps the
+    documents out of a shuffle, but spreads the work only file by file."""
+    if config.reader.rebalance != "auto":
+        return config
+    fused = n_workers > 0 and n_files >= FILES_PER_WORKER * n_workers
+    return dataclasses.replace(config, reader=dataclasses.replace(config.reader, rebalance="never" if fused else "always"))
+
+
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
     """Beam options from the pass-through flags; locally, an offline runner that uses every core: Beam's FnApiRunner,
     the batch engine that DirectRunner picks, named directly because DirectRunner first tries PrismRunner, which it
@@ -138,6 +161,7 @@ def run_job(
     staging = join(output, STAGING)
     delete_existing([staging, join(output, MANIFEST)])  # no success marker while this run is under way
     options = pipeline_options(beam_args)
+    config = with_rebalance(config, len(paths), workers(options))
     header = {
         "pipeline_version": __version__,
         "detector_versions": annotator.detector_versions,

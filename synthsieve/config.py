@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 INPUT_FORMATS = ("auto", "jsonl", "parquet", "warc")
+REBALANCE = ("auto", "always", "never")
 LM_SCOPES = ("uncertain", "all")
 
 
@@ -24,6 +25,13 @@ class ReaderConfig:
 
     format: str = field(default="auto", metadata={"help": "auto|jsonl|parquet|warc; auto picks by file extension"})
     batch_size: int = field(default=512, metadata={"help": "documents per batch handed to the scorers"})
+    rebalance: str = field(
+        default="auto",
+        metadata={
+            "help": "always|never|auto: shuffle the read batches across workers before scoring; auto: unless there "
+            "are at least 4 input files per worker (then reading and scoring run fused, file by file)"
+        },
+    )
     max_document_bytes: int = field(
         default=5_000_000, metadata={"help": "records larger than this (raw bytes) go to dead_letter"}
     )
@@ -154,6 +162,8 @@ class Config:
         """Checks value ranges; raises ConfigError naming the key, the value and what is allowed."""
         if self.reader.format not in INPUT_FORMATS:
             raise ConfigError(f"reader.format: {self.reader.format!r} is not one of {', '.join(INPUT_FORMATS)}")
+        if self.reader.rebalance not in REBALANCE:
+            raise ConfigError(f"reader.rebalance: {self.reader.rebalance!r} is not one of {', '.join(REBALANCE)}")
         for key in ("batch_size", "max_document_bytes", "max_text_chars", "max_html_depth", "max_html_attributes"):
             _positive(f"reader.{key}", getattr(self.reader, key))
         if (timeout := self.reader.extract_timeout_s) < 0:

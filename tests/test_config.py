@@ -60,6 +60,20 @@ def test_shipped_default_yaml_matches_the_code_defaults():
     assert load_config(REPO / "configs" / "default.yaml").to_dict() == load_config().to_dict()
 
 
+def test_automatic_rebalance_fuses_reading_and_scoring_only_with_enough_files_per_worker():
+    from synthsieve.pipeline.run import pipeline_options, with_rebalance, workers
+
+    config = load_config()
+    assert with_rebalance(config, 8, 2).reader.rebalance == "never" and config.reader.rebalance == "auto"
+    assert with_rebalance(config, 7, 2).reader.rebalance == "always"
+    assert with_rebalance(config, 10**6, 0).reader.rebalance == "always"  # unknown worker count
+    assert with_rebalance(load_config(None, {"reader.rebalance": "never"}), 1, 2).reader.rebalance == "never"
+    assert workers(pipeline_options(["--direct_num_workers=3"])) == 3
+    assert workers(pipeline_options(["--direct_running_mode=in_memory", "--direct_num_workers=3"])) == 1
+    assert workers(pipeline_options(["--runner=DataflowRunner", "--max_num_workers=50"])) == 50
+    assert workers(pipeline_options(["--runner=DataflowRunner"])) == 0
+
+
 def test_automatic_partitions_follow_input_size():
     from synthsieve.pipeline.run import BYTES_PER_PARTITION, with_partitions
 

@@ -98,6 +98,19 @@ def test_without_any_reference_the_fused_path_decides_the_same(corpus, tmp_path)
     assert manifest["balanced"] and manifest["calibration"]["calibrated_sources"] == 0
 
 
+def test_fused_reading_and_scoring_decides_the_same_as_rebalanced_batches(corpus, tmp_path):
+    for mode in ("always", "never"):
+        config = tmp_path / f"{mode}.yaml"
+        config.write_text(f"reader:\n  rebalance: {mode}\n")
+        _run([*corpus, "--output", str(tmp_path / mode), "--config", str(config), "--direct_num_workers=2"])
+        manifest = json.loads((tmp_path / mode / "manifest.json").read_text())
+        assert manifest["balanced"] and manifest["config"]["reader"]["rebalance"] == mode
+    parquet = "read_parquet('{}/label=*/*.parquet', hive_partitioning=true)"
+    query = "select id, p_synthetic, label, near_dup_cluster from {} order by id"
+    rows = [duckdb.sql(query.format(parquet.format(tmp_path / mode))).fetchall() for mode in ("always", "never")]
+    assert rows[0] == rows[1] and len(rows[0]) == 5
+
+
 def test_missing_input_fails_with_a_clear_message(tmp_path):
     result = CliRunner().invoke(main, ["run", str(tmp_path / "nope*.jsonl"), "--output", str(tmp_path / "o")])
     assert result.exit_code != 0 and "no input file matches" in result.output

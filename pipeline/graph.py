@@ -151,12 +151,8 @@ def _score(batches, prefix: str, config: Config, reference: bool, spread: bool =
     without it each file's batches are scored where the file is read."""
     if spread:
         batches = batches | f"{prefix}SpreadBatches" >> beam.Reshuffle()
-    scored = (
-        batches
-        | f"{prefix}Score"
-        >> beam.ParDo(ScoreFn(config, reference)).with_outputs(
-            DEAD_LETTER, REFERENCES, REFERENCE_DOCUMENTS, main="scored"
-        )
+    scored = batches | f"{prefix}Score" >> beam.ParDo(ScoreFn(config, reference)).with_outputs(
+        DEAD_LETTER, REFERENCES, REFERENCE_DOCUMENTS, main="scored"
     )
     if not config.lm.enabled:
         return scored

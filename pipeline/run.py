@@ -111,7 +111,8 @@ def with_rebalance(config: Config, n_files: int, n_workers: int) -> Config:
     if config.reader.rebalance != "auto":
         return config
     fused = n_workers > 0 and n_files >= FILES_PER_WORKER * n_workers
-    return dataclasses.replace(config, reader=dataclasses.replace(config.reader, rebalance="never" if fused else "always"))
+    reader = dataclasses.replace(config.reader, rebalance="never" if fused else "always")
+    return dataclasses.replace(config, reader=reader)
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:

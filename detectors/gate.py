@@ -54,7 +54,7 @@ def why_not_judged(text: str, n_words: int, min_words: int) -> str | None:
     if _count(data, _CODE_BYTES) > 0.08 * len(text):
         return "code"
     math = _count(data, _MATH_BYTES) + (0 if text.isascii() else sum(map(text.count, _MATH_WIDE)))
-    if math > 0.05 * len(text) or len(_LATEX.findall(text)) >= 3:
+    if math > 0.05 * len(text) or _latex_commands(text) >= 3:
         return "math"
     return None
 
@@ -64,6 +64,11 @@ def _table_lines(text: str) -> int:
     if text.count("|") < 2 and text.count("\t") < 2:
         return 0
     return sum(line.count("|") >= 2 or line.count("\t") >= 2 for line in text.split("\n"))
+
+
+def _latex_commands(text: str) -> int:
+    """LaTeX commands and short inline ``$...$`` formulas; none without a backslash or a dollar sign (most texts)."""
+    return len(_LATEX.findall(text)) if "\\" in text or "$" in text else 0
 
 
 def _count(data: bytes, chars: bytes) -> int:

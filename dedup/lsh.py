@@ -53,6 +53,8 @@ def candidate_edges(keys: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np
     ``k`` members, not all ``k(k - 1) / 2`` pairs: the star links the bucket in one step, and the chain keeps true
     pairs linked when the star's centre is a false positive that verification removes.
     """
+    if not len(keys):
+        return unique_pairs(np.zeros(0, np.uint64), np.zeros(0, np.uint64))
     order = np.lexsort((nodes, keys))
     k, n = keys[order], nodes[order]
     fresh = np.r_[True, (k[1:] != k[:-1]) | (n[1:] != n[:-1])]
@@ -76,11 +78,21 @@ def has_shingles(sigs: np.ndarray) -> np.ndarray:
     return (np.asarray(sigs) != MAX_HASH).any(axis=-1)
 
 
+VERIFICATION_BITS = 8
+
+
 def verification_hashes(sigs: np.ndarray) -> np.ndarray:
-    """The low 16 bits of each MinHash value, what candidate verification compares (b-bit minwise hashing, Li and
-    Koenig 2010): unequal values collide with probability 2**-16, which raises an estimated Jaccard by (1 - J)/65536 on
-    average, and the verification joins ship half the signature data."""
-    return np.asarray(sigs).astype(np.uint16)
+    """The low 8 bits of each MinHash value, what candidate verification compares (b-bit minwise hashing, Li and
+    Koenig 2010): the verification joins ship a quarter of the signature bytes. Unequal values collide with
+    probability 2**-8, which ``verification_jaccard`` takes out."""
+    return np.asarray(sigs).astype(np.uint8)
+
+
+def verification_jaccard(hashes_a: np.ndarray, hashes_b: np.ndarray) -> np.ndarray | float:
+    """Jaccard estimate from ``verification_hashes``: the share of equal positions less the chance collisions,
+    ``(share - c) / (1 - c)`` with ``c = 2**-VERIFICATION_BITS`` (broadcasts over leading axes)."""
+    chance = 2.0**-VERIFICATION_BITS
+    return (estimated_jaccard(hashes_a, hashes_b) - chance) / (1.0 - chance)
 
 
 def estimated_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray | float:

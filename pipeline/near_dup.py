@@ -4,6 +4,10 @@ Every step groups by a hash partition of bucket keys, nodes or cluster labels an
 blocks (``synthsieve.dedup``); none sees the whole corpus, and the runner shuffles a few large blocks per batch and
 partition rather than one element per document or bucket. Results depend only on the input, never on bundling,
 partition count or worker count.
+
+Verification joins signatures to pairs without a CoGroupByKey: signature blocks travel tagged in the same grouping
+steps as the bucket entries and pairs (bucket partition ``p`` and node partition ``p`` share a key), because a local
+runner materialises every Flatten of two inputs, the signatures and pairs with it, one more time.
 """
 
 from __future__ import annotations
@@ -18,11 +22,21 @@ from apache_beam.metrics import Metrics
 from synthsieve.dedup.clusters import cluster_table
 from synthsieve.dedup.components import both_ways, labels, large_star, small_star
 from synthsieve.dedup.fingerprints import Fingerprints
-from synthsieve.dedup.lsh import bucket_entries, candidate_edges, estimated_jaccard, unique_pairs, verification_hashes
+from synthsieve.dedup.lsh import (
+    bucket_entries,
+    candidate_edges,
+    unique_pairs,
+    verification_hashes,
+    verification_jaccard,
+)
 from synthsieve.dedup.minhash import MinHashParams
 from synthsieve.dedup.partition import by_key, concat, index_of, split
 
 UNCONVERGED = "near_dup_unconverged"  # counter: changes in the last round; non-zero means raise ``rounds``
+# Tags of the blocks that share a grouping step: (tag, *columns).
+BUCKETS = "buckets"  # (bucket keys, nodes)
+SIGNATURES = "signatures"  # (nodes, verification hashes)
+PAIRS = "pairs"  # (first node, second node[, the second node's verification hashes])
 
 
 class NearDuplicates(beam.PTransform):
@@ -42,14 +56,23 @@ class NearDuplicates(beam.PTransform):
         self.params, self.threshold, self.rounds, self.partitions = params, threshold, rounds, partitions
 
     def expand(self, fps):
-        parts = self.partitions
-        pairs = (
+        parts, verify = self.partitions, self.threshold > 0
+        candidates = (
             fps
-            | "BucketEntries" >> beam.FlatMap(_bucket_entries, self.params, parts)
+            | "BucketEntries" >> beam.FlatMap(_bucket_entries, self.params, parts, verify)
             | "GroupBuckets" >> beam.GroupByKey()
             | "Candidates" >> beam.FlatMap(_candidates, parts)
         )
-        edges = self._verified(fps, pairs) if self.threshold > 0 else pairs | "Trust" >> beam.Map(_trusted)
+        if verify:  # the second node's signature is attached in its partition, then the first's compared in its own
+            edges = (
+                candidates
+                | "GroupSecond" >> beam.GroupByKey()
+                | "AttachSecond" >> beam.FlatMap(_attach_second, parts)
+                | "GroupFirst" >> beam.GroupByKey()
+                | "Verify" >> beam.ParDo(VerifyFn(self.threshold))
+            )
+        else:
+            edges = candidates | "Trust" >> beam.Map(_trusted)
         for r in range(self.rounds):
             counter = UNCONVERGED if r == self.rounds - 1 else f"near_dup_changes_round{r}"
             edges = edges | f"LargeStar{r}" >> _StarStep(large_star, counter, parts)
@@ -69,22 +92,6 @@ class NearDuplicates(beam.PTransform):
             | "Clusters" >> beam.ParDo(ClustersFn())
         )
 
-    def _verified(self, fps, pairs):
-        """Pairs whose estimated Jaccard reaches the threshold, as ``(larger, smaller)`` edge blocks: the second
-        node's signature (its ``verification_hashes``) is looked up in its partition, then the first's in its own."""
-        parts = self.partitions
-        sigs = fps | "Signatures" >> beam.FlatMap(_verification_block, parts)
-        with_second = (
-            {"sigs": sigs, "pairs": pairs}
-            | "JoinSecond" >> beam.CoGroupByKey()
-            | "AttachSecond" >> beam.FlatMap(_attach_second, parts)
-        )
-        return (
-            {"sigs": sigs, "pairs": with_second}
-            | "JoinFirst" >> beam.CoGroupByKey()
-            | "Verify" >> beam.ParDo(VerifyFn(self.threshold))
-        )
-
 
 class VerifyFn(beam.DoFn):
     """A partition's signatures and the pairs whose first node lies there in; verified edges out."""
@@ -95,12 +102,12 @@ class VerifyFn(beam.DoFn):
     def setup(self):
         self.rejected = Metrics.counter("synthsieve", "near_dup_candidates_rejected")
 
-    def process(self, joined):
-        nodes, sigs = _signature_block(joined[1]["sigs"])
-        a, b, sig_b = concat(joined[1]["pairs"], 3)
+    def process(self, group):
+        nodes, sigs = _signature_block(group[1])
+        a, b, sig_b = _blocks(group[1], PAIRS, 3)
         if not len(a):
             return
-        keep = estimated_jaccard(sigs[index_of(nodes, a)], sig_b) >= self.threshold
+        keep = verification_jaccard(sigs[index_of(nodes, a)], sig_b) >= self.threshold
         self.rejected.inc(int((~keep).sum()))
         yield b[keep], a[keep]
 
@@ -150,41 +157,54 @@ class StarFn(beam.DoFn):
             yield edges
 
 
-def _bucket_entries(fp: Fingerprints, params: MinHashParams, parts: int):
+def _bucket_entries(fp: Fingerprints, params: MinHashParams, parts: int, with_signatures: bool):
+    """A batch's bucket entries by bucket partition, and (to be verified against) its signatures by node partition."""
     keys, nodes = bucket_entries(fp.nodes, fp.signatures, fp.exact, params)
-    return split(keys, parts, keys, nodes)
+    yield from ((p, (BUCKETS, *block)) for p, block in split(keys, parts, keys, nodes))
+    if with_signatures:
+        hashes = verification_hashes(fp.signatures)
+        yield from ((p, (SIGNATURES, *block)) for p, block in split(fp.nodes, parts, fp.nodes, hashes))
 
 
 def _candidates(group, parts: int):
-    """A partition of bucket entries in; candidate pairs out, keyed by the partition of their second node."""
-    a, b = candidate_edges(*concat(group[1], 2))
-    return split(b, parts, a, b)
+    """A partition of bucket entries in; candidate pairs out, keyed by the partition of their second node, and the
+    partition's signature blocks passed on."""
+    a, b = candidate_edges(*_blocks(group[1], BUCKETS, 2))
+    yield from ((p, (PAIRS, *block)) for p, block in split(b, parts, a, b))
+    yield from _passed(group, SIGNATURES)
 
 
 def _members(fp: Fingerprints, parts: int):
     return ((p, table) for p, (table,) in split(fp.nodes, parts, fp.members))
 
 
-def _verification_block(fp: Fingerprints, parts: int):
-    return split(fp.nodes, parts, fp.nodes, verification_hashes(fp.signatures))
-
-
 def _trusted(pairs: tuple) -> tuple:
-    a, b = pairs[1]
+    _, a, b = pairs[1]
     return b, a
 
 
-def _attach_second(joined, parts: int):
+def _attach_second(group, parts: int):
     """Pairs whose second node lies in this partition get its signature, each pair once (bucket partitions give
-    the same pair several times); out keyed by the first node's partition."""
-    nodes, sigs = _signature_block(joined[1]["sigs"])
-    a, b = unique_pairs(*concat(joined[1]["pairs"], 2))
+    the same pair several times); out keyed by the first node's partition, with the signature blocks passed on."""
+    nodes, sigs = _signature_block(group[1])
+    a, b = unique_pairs(*_blocks(group[1], PAIRS, 2))
     if len(a):
-        yield from split(a, parts, a, b, sigs[index_of(nodes, b)])
+        yield from ((p, (PAIRS, *block)) for p, block in split(a, parts, a, b, sigs[index_of(nodes, b)]))
+    yield from _passed(group, SIGNATURES)
 
 
-def _signature_block(blocks) -> tuple[np.ndarray, np.ndarray]:
-    nodes, sigs = concat(blocks, 2)
+def _blocks(tagged, tag: str, width: int) -> tuple:
+    """The columns of the blocks tagged ``tag``, joined."""
+    return concat([block[1:] for block in tagged if block[0] == tag], width)
+
+
+def _passed(group, tag: str):
+    """The group's blocks tagged ``tag``, under the same key."""
+    return ((group[0], block) for block in group[1] if block[0] == tag)
+
+
+def _signature_block(tagged) -> tuple[np.ndarray, np.ndarray]:
+    nodes, sigs = _blocks(tagged, SIGNATURES, 2)
     order = np.argsort(nodes)
     return nodes[order], sigs[order]
 

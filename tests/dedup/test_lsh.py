@@ -15,6 +15,7 @@ from synthsieve.dedup.lsh import (
     estimated_jaccard,
     has_shingles,
     verification_hashes,
+    verification_jaccard,
     verified,
 )
 from synthsieve.dedup.minhash import MAX_HASH, MinHashParams
@@ -32,15 +33,25 @@ def test_band_keys_change_only_with_their_band_and_differ_across_bands():
     assert (keys[0, :3] == keys_changed[0, :3]).all() and keys[0, 3] != keys_changed[0, 3]
 
 
-def test_verification_hashes_are_the_low_16_bits_and_estimate_as_the_full_values_do():
+def test_verification_hashes_are_the_low_8_bits_and_estimate_without_bias():
     sigs = np.array([[0x12345678, 0xFFFF0001, 0x00015678]], dtype=np.uint32)
     low = verification_hashes(sigs)
-    assert low.dtype == np.uint16 and low.tolist() == [[0x5678, 0x0001, 0x5678]]
+    assert low.dtype == np.uint8 and low.tolist() == [[0x78, 0x01, 0x78]]
     rng = np.random.default_rng(0)
-    a = rng.integers(0, 2**32, (2000, 128), dtype=np.uint32)
-    b = np.where(rng.random(a.shape) < 0.55, a, rng.integers(0, 2**32, a.shape, dtype=np.uint32))
-    full, short = estimated_jaccard(a, b), estimated_jaccard(verification_hashes(a), verification_hashes(b))
-    assert (short >= full).all() and (short - full).max() <= 2 / 128  # a collision only adds a match, rarely
+    for jaccard in (0.3, 0.55, 0.9):
+        a = rng.integers(0, 2**32, (4000, 128), dtype=np.uint32)
+        b = np.where(rng.random(a.shape) < jaccard, a, rng.integers(0, 2**32, a.shape, dtype=np.uint32))
+        full = estimated_jaccard(a, b)
+        raw = estimated_jaccard(verification_hashes(a), verification_hashes(b))
+        short = verification_jaccard(verification_hashes(a), verification_hashes(b))
+        assert raw.mean() - full.mean() == pytest.approx((1 - jaccard) / 256, abs=0.001)  # chance collisions
+        assert short.mean() == pytest.approx(full.mean(), abs=0.001)  # ... taken out
+        assert np.abs(short - full).max() <= 6 / 128
+
+
+def test_candidate_edges_of_no_entries_are_none():
+    a, b = candidate_edges(np.zeros(0, np.uint64), np.zeros(0, np.uint64))
+    assert a.dtype == b.dtype == np.uint64 and len(a) == len(b) == 0
 
 
 def test_estimated_jaccard_verification_and_empty_signatures():

@@ -1,9 +1,11 @@
 import apache_beam as beam
+import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from synthsieve.config import load_config
 from synthsieve.detectors.calibration import BINS
+from synthsieve.pipeline import transforms
 from synthsieve.pipeline.annotate import Annotator
 from synthsieve.pipeline.transforms import (
     DEAD_LETTER,
@@ -59,6 +61,23 @@ def test_score_stage_then_decide_emits_one_table_per_label_and_dead_letters_empt
         assert_that(scored[DEAD_LETTER] | beam.Map(lambda d: d["reason"]), equal_to(["empty_text"]), label="dead")
         # markers_v1 judges nothing, so no document is a reference point
         assert_that(scored[REFERENCES], equal_to([]), label="refs")
+
+
+@pytest.mark.parametrize("block_bytes, tables", [(32 << 20, [3]), (1, [1, 1, 1])])
+def test_decide_gathers_a_labels_tables_within_a_bundle_up_to_the_block_size(
+    tmp_path, monkeypatch, block_bytes, tables
+):
+    monkeypatch.setattr(transforms, "OUTPUT_BLOCK_BYTES", block_bytes)
+    batches = [[raw_document(HUMAN_TEXT, offset)] for offset in (1, 2, 3)]  # one undecided document each
+    schema = Annotator(CONFIG).decider.schema
+    with TestPipeline() as p:
+        scored = p | beam.Create(batches) | beam.ParDo(ScoreFn(CONFIG)).with_outputs(main="s")
+        staged = scored.s | beam.ParDo(StageFn(str(tmp_path)))
+        joined = staged | beam.Map(lambda kv: (kv[0], {"scored": [kv[1]], "clusters": []}))
+        out = joined | beam.ParDo(DecideFn(CONFIG, schema), {}).with_outputs("uncertain")
+        assert_that(out.uncertain | beam.Map(lambda t: t.num_rows), equal_to(tables))
+        offsets = out.uncertain | beam.FlatMap(lambda t: t.column("source_offset").to_pylist())
+        assert_that(offsets, equal_to([1, 2, 3]), label="offsets")
 
 
 def test_histogram_merges_exactly_per_source():

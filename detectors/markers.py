@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -30,18 +31,34 @@ SOFT = {
         ("to note", "to remember", "to consider"),
         r"\bit(?:'s| is) (?:important|worth|crucial) to (?:note|remember|consider)\b",
     ),
-    "in_conclusion": (("in conclusion", "in summary"), r"(?:^|\n)\s*in (?:conclusion|summary),"),
+    "in_conclusion": (("in conclusion", "in summary"), r"^\s*in (?:conclusion|summary),"),
 }
 
 
-def _compile(families: dict[str, tuple[tuple[str, ...], str]]) -> list[tuple[str, tuple[str, ...], re.Pattern]]:
-    return [(code, anchors, re.compile(p, re.MULTILINE)) for code, (anchors, p) in families.items()]
+class _AtLineStart:
+    """``^pattern`` in multiline mode, searched fast: a match at the text's start or right after a newline. Python's
+    re tries every position for a pattern that opens with ``^`` and an alternation; one led by a literal newline
+    jumps from newline to newline."""
+
+    def __init__(self, pattern: str):
+        self.first, self.after_newline = re.compile(pattern), re.compile("\n" + pattern)
+
+    def search(self, text: str) -> re.Match | None:
+        return self.first.match(text) or self.after_newline.search(text)
+
+
+def _compile(families: dict[str, tuple[tuple[str, ...], str]]) -> list[tuple[str, tuple[str, ...], Any]]:
+    """Patterns that open with ``^`` match at line starts (``_AtLineStart``); no pattern anchors anywhere else."""
+    return [
+        (code, anchors, _AtLineStart(p[1:]) if p.startswith("^") else re.compile(p))
+        for code, (anchors, p) in families.items()
+    ]
 
 
 _STRONG, _SOFT = _compile(STRONG), _compile(SOFT)
 
 
-def find_markers(lowered: str, families: list[tuple[str, tuple[str, ...], re.Pattern]]) -> list[str]:
+def find_markers(lowered: str, families: list[tuple[str, tuple[str, ...], Any]]) -> list[str]:
     """Codes (in table order) of the marker families found in an already lowercased text."""
     return [
         code

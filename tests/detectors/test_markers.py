@@ -16,3 +16,23 @@ def test_strong_and_soft_markers_fire_with_reasons():
         "soft_marker:hope_this_helps",
     ]
     assert scores["reasons"][2] == []
+
+
+def test_line_opening_markers_match_at_any_line_start_and_nowhere_else():
+    texts = [
+        "Sure, here is the plan.",
+        "Notes:\n\n  * Of course! Here are the steps.",
+        "I am sure, here is where we met.",  # mid-line
+        "The summary.\nIn conclusion, it rained.",
+        "We wrote in conclusion, then left.",  # mid-line
+        "Measure. Here is the tape.",  # "sure" inside a word, mid-line
+    ]
+    reasons = MarkersV1().score(texts)["reasons"]
+    assert reasons == [
+        ["soft_marker:certainly_here_is"],
+        ["soft_marker:certainly_here_is"],
+        [],
+        ["soft_marker:in_conclusion"],
+        [],
+        [],
+    ]

@@ -71,11 +71,17 @@ _PHRASE_FAMILIES = {
     "knowledge_cutoff": r"my (?:knowledge|training(?: data)?) cut-?off",
     "as_of_last_update": r"as of my last (?:knowledge |training )?update",
 }
+# Every family opens with one of these letters (as, als, como, en, i, my). Python's re has no first-character scan for
+# an alternation whose branches open with \b, so it tries every family at every position; a lookahead for these
+# letters first rejects most positions with one test (4x faster, same matches).
+_OPENERS = "aceim"
 # Matches lowercased text: case-sensitive matching is twice as fast as re.IGNORECASE.
 SELF_DISCLOSURE = re.compile(
-    "|".join(rf"(?P<{name}>\b(?:{_phrase(pattern)}))" for name, pattern in _PHRASE_FAMILIES.items())
+    rf"(?=[{_OPENERS}])(?:"
+    + "|".join(rf"(?P<{name}>\b(?:{_phrase(pattern)}))" for name, pattern in _PHRASE_FAMILIES.items())
+    + ")"
 )
-# Python's re tries every family at every character (~0.2 ms per 2 KB). Each phrase contains one of these anchors, so
+# Over a whole text that is still ~50 µs per 2 KB. Each phrase contains one of these anchors, so
 # SELF_DISCLOSURE only runs within _REACH characters of an anchor; _REACH exceeds the longest phrase and its lookahead.
 _ANCHORS = ("model", "modèle", "assistant", "chatbot", "personal", "cutoff", "cut-off", "update") + _VENDORS
 _REACH = 100

@@ -183,3 +183,43 @@ def test_public_constants():
         "as_of_last_update",
     }
     assert AI_GENERATORS.search("Powered by ChatGPT").lastgroup == "chatgpt"
+
+
+def _openers(pattern: str) -> set[str]:
+    """First characters of a pattern built from literal words, ``(?:...)`` groups and ``|`` (what the families use
+    at their start); fails on anything else there, such as an optional leading group."""
+    branches, depth, start = [], 0, 0
+    for i, char in enumerate(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0) if pattern[i - 1 : i] != "\\" else 0
+        if char == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+    branches.append(pattern[start:])
+    firsts = set()
+    for branch in branches:
+        if branch.startswith("(?:"):
+            end = _group_end(branch)
+            assert branch[end + 1 : end + 2] not in ("?", "*"), branch
+            firsts |= _openers(branch[3:end])
+        else:
+            assert branch[:1].isalpha(), branch
+            firsts.add(branch[0])
+    return firsts
+
+
+def _group_end(text: str) -> int:
+    """Index of the parenthesis that closes the group ``text`` opens with."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return i
+    raise ValueError(text)
+
+
+def test_every_phrase_family_opens_with_a_letter_of_the_lookahead():
+    from synthsieve.provenance.disclosure import _OPENERS, _PHRASE_FAMILIES
+
+    for name, pattern in _PHRASE_FAMILIES.items():
+        assert _openers(pattern) <= set(_OPENERS), name
+    assert set().union(*map(_openers, _PHRASE_FAMILIES.values())) == set(_OPENERS)

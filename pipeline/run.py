@@ -79,9 +79,9 @@ def check_beam_flags(beam_args: list[str]) -> None:
         raise OptionsError(f"unknown option(s) {', '.join(unknown)}: neither synthsieve's nor a Beam pipeline option")
 
 
-def input_bytes(paths: list[str]) -> int:
-    """Total size of the matched input files (0 where a filesystem does not say)."""
-    return sum(m.size_in_bytes or 0 for p in paths for m in FileSystems.match([p])[0].metadata_list)
+def input_sizes(paths: list[str]) -> list[int]:
+    """Size in bytes of each matched input file (0 where a filesystem does not say)."""
+    return [sum(m.size_in_bytes or 0 for m in FileSystems.match([p])[0].metadata_list) for p in paths]
 
 
 def with_partitions(config: Config, n_bytes: int) -> Config:
@@ -104,13 +104,15 @@ def workers(options: PipelineOptions) -> int:
     return w.max_num_workers or w.num_workers or 0
 
 
-def with_rebalance(config: Config, n_files: int, n_workers: int) -> Config:
+def with_rebalance(config: Config, sizes: list[int], n_workers: int) -> Config:
     """The config with ``reader.rebalance`` resolved to ``always`` or ``never``: ``auto`` shuffles the read batches
-    unless there are at least ``FILES_PER_WORKER`` input files per known worker. Fused reading and scoring keeps the
-    documents out of a shuffle, but spreads the work only file by file."""
+    unless there are at least ``FILES_PER_WORKER`` input files per known worker and no file (of the known ``sizes``)
+    holds more than half of one worker's share. Fused reading and scoring keeps the documents out of a shuffle, but
+    spreads the work only file by file."""
     if config.reader.rebalance != "auto":
         return config
-    fused = n_workers > 0 and n_files >= FILES_PER_WORKER * n_workers
+    even = max(sizes, default=0) * 2 * n_workers <= sum(sizes)
+    fused = n_workers > 0 and len(sizes) >= FILES_PER_WORKER * n_workers and even
     reader = dataclasses.replace(config.reader, rebalance="never" if fused else "always")
     return dataclasses.replace(config, reader=reader)
 
@@ -154,7 +156,8 @@ def run_job(
         reference_paths = match_inputs(list(references)) if references else []
         known_paths = match_inputs(list(known_synthetic)) if known_synthetic else []
         check_formats(paths + reference_paths + known_paths, config.reader.format)
-        n_bytes = input_bytes(paths + known_paths)
+        sizes = input_sizes(paths)
+        n_bytes = sum(sizes) + sum(input_sizes(known_paths))
         config = with_partitions(config, n_bytes)
         say(f"{len(paths)} file(s), {n_bytes / 2**20:.1f} MiB")
     with progress.phase("loading detectors"):
@@ -162,7 +165,7 @@ def run_job(
     staging = join(output, STAGING)
     delete_existing([staging, join(output, MANIFEST)])  # no success marker while this run is under way
     options = pipeline_options(beam_args)
-    config = with_rebalance(config, len(paths), workers(options))
+    config = with_rebalance(config, sizes, workers(options))
     header = {
         "pipeline_version": __version__,
         "detector_versions": annotator.detector_versions,

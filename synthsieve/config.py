@@ -29,7 +29,8 @@ class ReaderConfig:
         default="auto",
         metadata={
             "help": "always|never|auto: shuffle the read batches across workers before scoring; auto: unless there "
-            "are at least 4 input files per worker (then reading and scoring run fused, file by file)"
+            "are at least 4 input files per worker and none holds over half of a worker's share (then reading and "
+            "scoring run fused, file by file)"
         },
     )
     max_document_bytes: int = field(

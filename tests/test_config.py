@@ -64,10 +64,13 @@ def test_automatic_rebalance_fuses_reading_and_scoring_only_with_enough_files_pe
     from synthsieve.pipeline.run import pipeline_options, with_rebalance, workers
 
     config = load_config()
-    assert with_rebalance(config, 8, 2).reader.rebalance == "never" and config.reader.rebalance == "auto"
-    assert with_rebalance(config, 7, 2).reader.rebalance == "always"
-    assert with_rebalance(config, 10**6, 0).reader.rebalance == "always"  # unknown worker count
-    assert with_rebalance(load_config(None, {"reader.rebalance": "never"}), 1, 2).reader.rebalance == "never"
+    assert with_rebalance(config, [100] * 8, 2).reader.rebalance == "never" and config.reader.rebalance == "auto"
+    assert with_rebalance(config, [0] * 8, 2).reader.rebalance == "never"  # sizes unknown
+    assert with_rebalance(config, [100] * 7, 2).reader.rebalance == "always"
+    assert with_rebalance(config, [100] * 7 + [200], 2).reader.rebalance == "never"  # 200 <= half of 900 / 2
+    assert with_rebalance(config, [100] * 7 + [400], 2).reader.rebalance == "always"  # one file outweighs the rest
+    assert with_rebalance(config, [100] * 10**3, 0).reader.rebalance == "always"  # unknown worker count
+    assert with_rebalance(load_config(None, {"reader.rebalance": "never"}), [1], 2).reader.rebalance == "never"
     assert workers(pipeline_options(["--direct_num_workers=3"])) == 3
     assert workers(pipeline_options(["--direct_running_mode=in_memory", "--direct_num_workers=3"])) == 1
     assert workers(pipeline_options(["--runner=DataflowRunner", "--max_num_workers=50"])) == 50

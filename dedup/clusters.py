@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from synthsieve.dedup.components import both_ways, labels, large_star, small_star
 from synthsieve.dedup.fingerprints import Fingerprints
-from synthsieve.dedup.lsh import bucket_entries, candidate_edges, verification_hashes, verification_jaccard
+from synthsieve.dedup.lsh import bucket_entries, candidate_edges, verification_hashes, verified
 from synthsieve.dedup.minhash import MinHashParams
 from synthsieve.dedup.partition import index_of
 from synthsieve.schemas.records import CLUSTER_SCHEMA
@@ -60,7 +60,7 @@ def verify(sorted_nodes: np.ndarray, sigs: np.ndarray, a: np.ndarray, b: np.ndar
     """Which candidate pairs have an estimated Jaccard of at least ``threshold`` (``sigs`` aligned with the sorted
     ``sorted_nodes``, which must hold both ends of every pair), compared on their ``verification_hashes``."""
     sigs = verification_hashes(sigs)
-    return verification_jaccard(sigs[index_of(sorted_nodes, a)], sigs[index_of(sorted_nodes, b)]) >= threshold
+    return verified(sigs[index_of(sorted_nodes, a)], sigs[index_of(sorted_nodes, b)], threshold)
 
 
 def components(edges: tuple[np.ndarray, np.ndarray], max_rounds: int = 64) -> tuple[np.ndarray, np.ndarray]:

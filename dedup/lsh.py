@@ -100,17 +100,13 @@ def estimated_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray | floa
     return np.mean(np.asarray(sig_a) == np.asarray(sig_b), axis=-1)
 
 
-def verified(anchor: np.ndarray, members: np.ndarray, threshold: float | None) -> np.ndarray:
-    """Which candidate members are near-duplicates of ``anchor``: estimated Jaccard at least ``threshold``.
-
-    Args:
-        anchor: one signature, shape ``(num_perm,)``.
-        members: candidate signatures, shape ``(k, num_perm)``.
-        threshold: minimum estimated Jaccard; None keeps every candidate (LSH alone decides).
-    """
+def verified(hashes_a: np.ndarray, hashes_b: np.ndarray, threshold: float | None) -> np.ndarray:
+    """Which pairs of ``verification_hashes`` are near-duplicates: ``verification_jaccard`` at least ``threshold``
+    (broadcasts over leading axes: pair by pair, or one anchor against many); None keeps every pair (LSH alone
+    decides)."""
     if threshold is None:
-        return np.ones(len(members), dtype=bool)
-    return estimated_jaccard(members, anchor) >= threshold
+        return np.ones(np.broadcast_shapes(np.shape(hashes_a), np.shape(hashes_b))[:-1], dtype=bool)
+    return verification_jaccard(hashes_a, hashes_b) >= threshold
 
 
 def candidate_probability(jaccard: np.ndarray | float, bands: int, rows: int) -> np.ndarray | float:

@@ -27,7 +27,7 @@ from synthsieve.dedup.lsh import (
     candidate_edges,
     unique_pairs,
     verification_hashes,
-    verification_jaccard,
+    verified,
 )
 from synthsieve.dedup.minhash import MinHashParams
 from synthsieve.dedup.partition import by_key, concat, index_of, split
@@ -107,7 +107,7 @@ class VerifyFn(beam.DoFn):
         a, b, sig_b = _blocks(group[1], PAIRS, 3)
         if not len(a):
             return
-        keep = verification_jaccard(sigs[index_of(nodes, a)], sig_b) >= self.threshold
+        keep = verified(sigs[index_of(nodes, a)], sig_b, self.threshold)
         self.rejected.inc(int((~keep).sum()))
         yield b[keep], a[keep]
 

@@ -58,7 +58,7 @@ def _walk(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Texts are walked longest first, so the texts still walking at step ``t`` are the first ``live[t]``: each step
     is three gathers over a contiguous row of byte ``t`` of every text, with no masking.
     """
-    _, nextmove, rowbase, output = _model()
+    identifier, nextmove, rowbase, output = _model()
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     order = np.argsort(-lengths, kind="stable")
     width = int(lengths.max(initial=0))
@@ -71,7 +71,7 @@ def _walk(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         moved = nextmove[rowbase[state[:k]] + grid[t, :k]]
         state[:k] = moved
         hits[t, :k] = output[moved]
-    n_features = len(_model()[0].nb_ptc)
+    n_features = len(identifier.nb_ptc)
     slots, steps = np.nonzero(hits.T >= 0)
     key = order[slots] * n_features + hits[steps, slots]  # (text, feature) pairs, counted in one pass over the batch
     unique, counts = np.unique(key, return_counts=True)

@@ -20,11 +20,11 @@ from synthsieve.schemas.records import CLUSTER_SCHEMA
 
 
 def cluster_table(members: list[dict], labels_: list[int]) -> pa.Table:
-    """Near-duplicate columns of the corpus documents of whole clusters (reference documents give no rows).
+    """Near-duplicate columns of the corpus documents of whole clusters (known-synthetic documents give no rows).
 
     Per cluster, over its corpus documents: the id is the smallest ``id``, the count their number, the canonical
     one has the earliest ``crawl_date`` (missing dates last), then the smallest id, then node key; domains are the
-    distinct non-empty ones, sorted. ``near_dup_known_synthetic`` says the cluster holds a reference document.
+    distinct non-empty ones, sorted. ``near_dup_known_synthetic`` says the cluster holds a known-synthetic document.
 
     Args:
         members: ``MEMBER_SCHEMA`` rows as dicts, every member of each cluster they touch.
@@ -35,7 +35,7 @@ def cluster_table(members: list[dict], labels_: list[int]) -> pa.Table:
         clusters[label].append(member)
     rows = []
     for label in sorted(clusters):
-        corpus = [m for m in clusters[label] if not m["reference"]]
+        corpus = [m for m in clusters[label] if not m["known_synthetic"]]
         if not corpus:
             continue
         known = len(corpus) < len(clusters[label])

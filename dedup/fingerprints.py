@@ -18,8 +18,8 @@ class Fingerprints:
     """A batch's clustering input, aligned row by row.
 
     Attributes:
-        members: ``MEMBER_SCHEMA`` rows (node key, batch key, id, domain, crawl date, whether it is a reference
-            document).
+        members: ``MEMBER_SCHEMA`` rows (node key, batch key, id, domain, crawl date, whether it is a
+            known-synthetic document).
         signatures: uint32 MinHash signatures, shape ``(n, num_perm)``.
         exact: uint64 prefix of each content hash (the exact-duplicate key).
     """
@@ -38,18 +38,18 @@ class Fingerprints:
         return int(self.nodes[0])
 
 
-def node_keys(source_uris: Sequence[str], offsets: Sequence[int], reference: bool) -> np.ndarray:
+def node_keys(source_uris: Sequence[str], offsets: Sequence[int], known_synthetic: bool) -> np.ndarray:
     """64-bit keys of documents: a hash of where each was read, so documents that share an ``id`` stay apart and a
-    file given both as input and as ``--reference`` gives two sets of nodes."""
-    role = b"reference" if reference else b"corpus"
+    file given both as input and as ``--known-synthetic`` gives two sets of nodes."""
+    role = b"known_synthetic" if known_synthetic else b"corpus"
     keys = (xxhash.xxh3_64_intdigest(b"%s\x00%s\x00%d" % (role, u.encode(), o)) for u, o in zip(source_uris, offsets))
     return np.fromiter(keys, dtype=np.uint64, count=len(source_uris))
 
 
-def fingerprints(docs: Sequence[dict], params: MinHashParams, reference: bool = False) -> Fingerprints:
+def fingerprints(docs: Sequence[dict], params: MinHashParams, known_synthetic: bool = False) -> Fingerprints:
     """Fingerprints of a non-empty batch of documents given as dicts with ``id``, ``text``, ``content_hash``,
     ``domain``, ``crawl_date``, ``source_uri`` and ``source_offset``."""
-    nodes = node_keys([d["source_uri"] for d in docs], [d["source_offset"] for d in docs], reference)
+    nodes = node_keys([d["source_uri"] for d in docs], [d["source_offset"] for d in docs], known_synthetic)
     members = pa.table(
         {
             "node": nodes,
@@ -57,7 +57,7 @@ def fingerprints(docs: Sequence[dict], params: MinHashParams, reference: bool = 
             "id": [d["id"] for d in docs],
             "domain": [d["domain"] for d in docs],
             "crawl_date": [d["crawl_date"] for d in docs],
-            "reference": np.full(len(docs), reference),
+            "known_synthetic": np.full(len(docs), known_synthetic),
         },
         schema=MEMBER_SCHEMA,
     )

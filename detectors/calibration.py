@@ -1,9 +1,9 @@
-"""Per-source decision thresholds calibrated against known-human reference text.
+"""Per-source decision thresholds calibrated against known-human text.
 
 Thresholds set on one population of human writers do not carry to another, so each source (registered domain,
-else a configured grouping field, else ``global``) whose known-human references are numerous enough gets its own
-synthetic threshold: the lowest at which at most ``target_fpr`` of those references would be labelled synthetic.
-References are histogrammed in fixed bins, which merge exactly in any order: the result does not depend on how
+else a configured grouping field, else ``global``) whose known-human documents are numerous enough gets its own
+synthetic threshold: the lowest at which at most ``target_fpr`` of those documents would be labelled synthetic.
+Their scores are histogrammed in fixed bins, which merge exactly in any order: the result does not depend on how
 a runner splits the work.
 """
 
@@ -21,7 +21,7 @@ GLOBAL = "global"
 
 @dataclass(frozen=True)
 class SourceThreshold:
-    """A calibrated source: its reference count and the thresholds that apply to it."""
+    """A calibrated source: its known-human document count and the thresholds that apply to it."""
 
     source: str
     references: int
@@ -43,7 +43,7 @@ def bin_of(p: float) -> int:
 
 
 def threshold(hist: Mapping[int, int], target_fpr: float) -> float:
-    """Lowest bin edge t with at most ``target_fpr`` of the references at or above t."""
+    """Lowest bin edge t with at most ``target_fpr`` of the known-human scores at or above t."""
     allowed = int(np.floor(target_fpr * sum(hist.values())))
     above = 0
     for b in sorted(hist, reverse=True):
@@ -56,7 +56,7 @@ def threshold(hist: Mapping[int, int], target_fpr: float) -> float:
 def calibrate(
     source: str, hist: Mapping[int, int], target_fpr: float, min_references: int, default_human: float
 ) -> SourceThreshold | None:
-    """The source's thresholds, or None when it has fewer than ``min_references`` references.
+    """The source's thresholds, or None when it has fewer than ``min_references`` known-human documents.
 
     The human threshold stays the configured one unless the calibrated synthetic threshold falls below it.
     """

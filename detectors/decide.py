@@ -87,7 +87,7 @@ def with_near_duplicates(
         evidence: the batch's combined detector evidence.
         count: cluster size of each document (1: no near-duplicate).
         n_domains: distinct registered domains of each document's cluster.
-        known: whether each document's cluster holds known synthetic (reference) text.
+        known: whether each document's cluster holds known-synthetic text.
     """
     p = evidence.p_synthetic.astype(np.float64)
     farm = n_domains >= farm_min_domains

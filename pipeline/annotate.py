@@ -79,9 +79,9 @@ class Scored:
 _ARRAYS = ("p_synthetic", "judged", "hard")
 
 
-def reference_points(scored: Scored, all_documents: bool) -> list[tuple[str, float]]:
-    """(source, p_synthetic) of the known-human references in a batch: every judged document of a
-    ``--human-reference`` input, else judged pre-LLM documents; hard evidence never counts."""
+def known_human_points(scored: Scored, all_documents: bool) -> list[tuple[str, float]]:
+    """(source, p_synthetic) of the known-human documents in a batch: every judged document of a
+    ``--known-human`` input, else judged pre-LLM documents; hard evidence never counts."""
     if scored.evidence is None:
         return []
     ev = scored.evidence
@@ -191,11 +191,11 @@ class Annotator:
         return Scored(table, evidence, sources, pre_llm, dead, fps.nodes, fps)
 
     def fingerprint(self, raws: list[dict[str, Any]]) -> tuple[Fingerprints | None, list[dict[str, Any]]]:
-        """Fingerprints of known synthetic reference text (extracted, never scored), and the dead letters of the
+        """Fingerprints of known-synthetic text (extracted, never scored), and the dead letters of the
         records without usable text."""
         dead: list[dict[str, Any]] = []
         docs = self._prepared(raws, dead)
-        return (fingerprints(docs, self.minhash, reference=True) if docs else None), dead
+        return (fingerprints(docs, self.minhash, known_synthetic=True) if docs else None), dead
 
     def _prepared(self, raws: list[dict[str, Any]], dead: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The raws that have text after extraction (HTML bodies extracted as one batch), as documents with their

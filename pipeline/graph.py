@@ -18,8 +18,8 @@ from synthsieve.pipeline.near_dup import NearDuplicates
 from synthsieve.pipeline.transforms import (
     DEAD_LETTER,
     FILE_STATS,
-    REFERENCE_DOCUMENTS,
-    REFERENCES,
+    KNOWN_DOCUMENTS,
+    KNOWN_HUMAN_POINTS,
     DecideFn,
     FingerprintFn,
     HistogramFn,
@@ -33,11 +33,11 @@ from synthsieve.schemas.records import (
     DEAD_LETTER_SCHEMA,
     DEDUPLICATED_SCHEMA,
     FILE_STATS_SCHEMA,
-    HUMAN_REFERENCE,
     INPUT,
+    KNOWN_DOCUMENTS_SCHEMA,
+    KNOWN_HUMAN,
     KNOWN_SYNTHETIC,
     LABELS,
-    REFERENCE_DOCUMENTS_SCHEMA,
 )
 
 PARQUET = dict(codec="zstd", file_name_suffix=".parquet")
@@ -49,7 +49,7 @@ def build(
     out_dir: str,
     config: Config,
     schema,
-    references: list[str] = (),
+    known_human: list[str] = (),
     known_synthetic: list[str] = (),
 ) -> list:
     """Adds the whole job to ``pipeline``; every shard goes under ``out_dir``. Returns the sinks' results (the
@@ -62,27 +62,27 @@ def build(
             the staged scored batches (``_scored/``, deleted by the final step).
         config: the run configuration.
         schema: the document schema for the configured detectors.
-        references: matched files of known-human text that calibrate per-source thresholds (not labelled).
-        known_synthetic: matched files of known synthetic text: near-duplicates of it are synthetic (not labelled).
+        known_human: matched files of known-human text that calibrate per-source thresholds (not labelled).
+        known_synthetic: matched files of known-synthetic text: near-duplicates of it are synthetic (not labelled).
     """
     if config.dedup.partitions < 1:
         raise ValueError("dedup.partitions must be resolved first (pipeline.run.with_partitions)")
     if config.reader.rebalance == "auto":
         raise ValueError("reader.rebalance must be resolved first (pipeline.run.with_rebalance)")
     read = _read(pipeline, "", paths, config, INPUT)
-    scored = _score(read.batches, "", config, reference=False, spread=config.reader.rebalance == "always")
+    scored = _score(read.batches, "", config, known_human=False, spread=config.reader.rebalance == "always")
     ledger = _Ledger([read[DEAD_LETTER], scored[DEAD_LETTER]], [read[FILE_STATS]], [])
     clusters = _near_duplicates(pipeline, scored["scored"], config, known_synthetic, ledger)
-    points = [scored[REFERENCES]]
-    if references:
-        ref_read = _read(pipeline, "Reference", references, config, HUMAN_REFERENCE)
-        ref_scored = _score(ref_read.batches, "Reference", config, True)
-        points.append(ref_scored[REFERENCES])
-        ledger.add(ref_read, ref_scored)
-    if references or config.calibration.use_pre_llm:
+    points = [scored[KNOWN_HUMAN_POINTS]]
+    if known_human:
+        human_read = _read(pipeline, "KnownHuman", known_human, config, KNOWN_HUMAN)
+        human_scored = _score(human_read.batches, "KnownHuman", config, True)
+        points.append(human_scored[KNOWN_HUMAN_POINTS])
+        ledger.add(human_read, human_scored)
+    if known_human or config.calibration.use_pre_llm:
         calibrated = (
             points
-            | "AllReferences" >> beam.Flatten()
+            | "AllKnownHuman" >> beam.Flatten()
             | "Histogram" >> beam.CombinePerKey(HistogramFn())
             | "Calibrate" >> beam.FlatMap(_calibrate, config)
         )
@@ -108,7 +108,7 @@ def build(
     written += ledger.write(out_dir)
     written.append(
         calibrated
-        | "CalibrationRows" >> beam.Map(lambda kv: dataclasses.asdict(kv[1]))
+        | "CalibrationRows" >> beam.MapTuple(_calibration_row)
         | "WriteCalibration"
         >> WriteToParquet(f"{out_dir}/_accounting/calibration/part", schema=CALIBRATION_SCHEMA, **PARQUET)
     )
@@ -117,14 +117,14 @@ def build(
 
 def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synthetic: list[str], ledger: _Ledger):
     """Near-duplicate cluster rows of the corpus, keyed by node partition; ``known_synthetic`` files join the
-    clustering as reference documents (their accounting goes to ``ledger``)."""
+    clustering as known-synthetic documents (their accounting goes to ``ledger``)."""
     fps = [scored | "Fingerprints" >> beam.FlatMap(lambda s: [s.fingerprints] if s.fingerprints else [])]
     if known_synthetic:
         read = _read(pipeline, "KnownSynthetic", known_synthetic, config, KNOWN_SYNTHETIC)
         known = (
             read.batches
             | "SpreadKnownSynthetic" >> beam.Reshuffle()
-            | beam.ParDo(FingerprintFn(config)).with_outputs(DEAD_LETTER, REFERENCE_DOCUMENTS, main="fps")
+            | beam.ParDo(FingerprintFn(config)).with_outputs(DEAD_LETTER, KNOWN_DOCUMENTS, main="fps")
         )
         fps.append(known.fps)
         ledger.add(read, known)
@@ -145,38 +145,39 @@ def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config
     )
 
 
-def _score(batches, prefix: str, config: Config, reference: bool, spread: bool = True):
-    """Scored batches (``scored``), their ``REFERENCES`` points and ``DEAD_LETTER`` records; with ``lm.enabled``
+def _score(batches, prefix: str, config: Config, known_human: bool, spread: bool = True):
+    """Scored batches (``scored``), their ``KNOWN_HUMAN_POINTS`` and ``DEAD_LETTER`` records; with ``lm.enabled``
     the second stage re-scores the undecided documents first. ``spread`` shuffles the batches across workers first;
     without it each file's batches are scored where the file is read."""
     if spread:
         batches = batches | f"{prefix}SpreadBatches" >> beam.Reshuffle()
-    scored = batches | f"{prefix}Score" >> beam.ParDo(ScoreFn(config, reference)).with_outputs(
-        DEAD_LETTER, REFERENCES, REFERENCE_DOCUMENTS, main="scored"
+    scored = batches | f"{prefix}Score" >> beam.ParDo(ScoreFn(config, known_human)).with_outputs(
+        DEAD_LETTER, KNOWN_HUMAN_POINTS, KNOWN_DOCUMENTS, main="scored"
     )
     if not config.lm.enabled:
         return scored
-    stage = beam.ParDo(SecondStageFn(config, reference))
+    stage = beam.ParDo(SecondStageFn(config, known_human))
     if config.lm.accelerator:
         stage = stage.with_resource_hints(accelerator=config.lm.accelerator)
-    second = scored.scored | f"{prefix}SecondStage" >> stage.with_outputs(REFERENCES, main="scored")
-    passed = {DEAD_LETTER: scored[DEAD_LETTER], REFERENCE_DOCUMENTS: scored[REFERENCE_DOCUMENTS]}
-    return {"scored": second.scored, REFERENCES: second[REFERENCES], **passed}
+    second = scored.scored | f"{prefix}SecondStage" >> stage.with_outputs(KNOWN_HUMAN_POINTS, main="scored")
+    passed = {DEAD_LETTER: scored[DEAD_LETTER], KNOWN_DOCUMENTS: scored[KNOWN_DOCUMENTS]}
+    return {"scored": second.scored, KNOWN_HUMAN_POINTS: second[KNOWN_HUMAN_POINTS], **passed}
 
 
 @dataclasses.dataclass
 class _Ledger:
-    """What every input and reference file's accounting needs: dead letters, documents read, references used."""
+    """What every input, known-human and known-synthetic file's accounting needs: dead letters, documents read,
+    known documents used."""
 
     dead_letters: list
     file_stats: list
-    reference_documents: list
+    known_documents: list
 
     def add(self, read, used) -> None:
-        """A reference input's read and reference-stage outputs."""
+        """A known-human or known-synthetic input's read and scoring (or fingerprinting) outputs."""
         self.dead_letters += [read[DEAD_LETTER], used[DEAD_LETTER]]
         self.file_stats.append(read[FILE_STATS])
-        self.reference_documents.append(used[REFERENCE_DOCUMENTS])
+        self.known_documents.append(used[KNOWN_DOCUMENTS])
 
     def write(self, out_dir: str) -> list:
         """Writes the dead letters and the accounting; returns the sinks' results (the final step waits on them)."""
@@ -190,15 +191,15 @@ class _Ledger:
             | "WriteFileStats"
             >> WriteToParquet(f"{out_dir}/_accounting/files/part", schema=FILE_STATS_SCHEMA, **PARQUET),
         ]
-        if self.reference_documents:
+        if self.known_documents:
             written.append(
-                self.reference_documents
-                | "ReferenceDocuments" >> beam.Flatten()
-                | "SumReferenceDocuments" >> beam.CombinePerKey(sum)
-                | "ReferenceRows" >> beam.MapTuple(lambda key, n: dict(role=key[0], source_uri=key[1], documents=n))
-                | "WriteReferenceDocuments"
+                self.known_documents
+                | "KnownDocuments" >> beam.Flatten()
+                | "SumKnownDocuments" >> beam.CombinePerKey(sum)
+                | "KnownRows" >> beam.MapTuple(lambda key, n: dict(role=key[0], source_uri=key[1], documents=n))
+                | "WriteKnownDocuments"
                 >> WriteToParquet(
-                    f"{out_dir}/_accounting/references/part", schema=REFERENCE_DOCUMENTS_SCHEMA, **PARQUET
+                    f"{out_dir}/_accounting/known_documents/part", schema=KNOWN_DOCUMENTS_SCHEMA, **PARQUET
                 )
             )
         return written
@@ -210,3 +211,8 @@ def _calibrate(source_hist, config: Config):
     cal = calibrate(source, hist, c.target_fpr, c.min_references, config.decision.human_threshold)
     if cal is not None:
         yield source, cal
+
+
+def _calibration_row(source: str, cal) -> dict:
+    """The ``CALIBRATION_SCHEMA`` row of one calibrated source."""
+    return {"source": source, "known_human": cal.references, "synthetic": cal.synthetic, "human": cal.human}

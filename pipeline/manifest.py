@@ -11,7 +11,7 @@ from synthsieve.pipeline.outputs import iter_columns, join, read_columns
 from synthsieve.schemas.records import INPUT, LABELS
 
 DEDUPLICATED = "deduplicated"
-REFERENCE = "reference"
+USED = "used"
 
 FILE_ERROR = "unreadable_file"
 #: Dead-letter reasons that say a file is damaged: what followed the damage in it may be lost.
@@ -22,7 +22,7 @@ def count_outputs(folder: str) -> dict[str, Any]:
     """Per-label, per-dead-letter-reason and per-input-file counts of a run's shards, with the accounting check.
 
     ``documents read = human + synthetic + uncertain + dead_letter + deduplicated`` must hold per input file, and
-    ``documents read = reference + dead_letter`` per ``--human-reference`` / ``--reference`` file; a file that could
+    ``documents read = used + dead_letter`` per ``--known-human`` / ``--known-synthetic`` file; a file that could
     not be opened is listed under ``file_errors``, one that is damaged under ``damaged_files``.
     """
     per_file: dict[str, Counter] = defaultdict(Counter)
@@ -35,15 +35,15 @@ def count_outputs(folder: str) -> dict[str, Any]:
     for batch in iter_columns(join(folder, "_accounting", "deduplicated"), ["source_uri"]):
         near.add_removed(_count_per_file(batch, per_file, DEDUPLICATED))
     letters = _DeadLetters(folder)
-    references: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    known: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for role, uri, n in letters.per_file:
-        (per_file[uri] if role == INPUT else references[role, uri])["dead_letter"] += n
-    _count_reads(folder, per_file, references)
+        (per_file[uri] if role == INPUT else known[role, uri])["dead_letter"] += n
+    _count_reads(folder, per_file, known)
     files = {uri: _file_entry(c) for uri, c in sorted(per_file.items())}
     read = sum(c["read"] for c in per_file.values())
     reasons = letters.reasons[INPUT]
     written = sum(labels.values()) + sum(reasons.values()) + near.removed
-    reference_files = {f"{role}:{uri}": _reference_entry(role, c) for (role, uri), c in sorted(references.items())}
+    known_files = {f"{role}:{uri}": _known_entry(role, c) for (role, uri), c in sorted(known.items())}
     return {
         "documents_read": read,
         "labels": {label: labels[label] for label in LABELS},
@@ -52,9 +52,9 @@ def count_outputs(folder: str) -> dict[str, Any]:
         "file_errors": letters.file_errors,
         "damaged_files": letters.damaged,
         "files": files,
-        "references": _references_summary(reference_files, letters.reasons),
+        "known": _known_summary(known_files, letters.reasons),
         "calibration": _calibration(folder),
-        "balanced": read == written and all(f["balanced"] for f in [*files.values(), *reference_files.values()]),
+        "balanced": read == written and all(f["balanced"] for f in [*files.values(), *known_files.values()]),
     }
 
 
@@ -94,15 +94,16 @@ class _DeadLetters:
         self.damaged = {uri: dict(sorted(c.items())) for uri, c in sorted(damaged.items())}
 
 
-def _count_reads(folder: str, per_file: dict[str, Counter], references: dict[tuple[str, str], Counter]) -> None:
-    """Adds documents read (every role) and reference documents used to the per-file counters."""
+def _count_reads(folder: str, per_file: dict[str, Counter], known: dict[tuple[str, str], Counter]) -> None:
+    """Adds documents read (every role) and known-human and known-synthetic documents used to the per-file
+    counters."""
     stats = read_columns(join(folder, "_accounting", "files"), ["source_uri", "role", "documents_read"])
     for row in stats.to_pylist() if stats is not None else []:
         uri, role = row["source_uri"], row["role"]
-        (per_file[uri] if role == INPUT else references[role, uri])["read"] += row["documents_read"]
-    used = read_columns(join(folder, "_accounting", "references"), ["source_uri", "role", "documents"])
+        (per_file[uri] if role == INPUT else known[role, uri])["read"] += row["documents_read"]
+    used = read_columns(join(folder, "_accounting", "known_documents"), ["source_uri", "role", "documents"])
     for row in used.to_pylist() if used is not None else []:
-        references[row["role"], row["source_uri"]][REFERENCE] += row["documents"]
+        known[row["role"], row["source_uri"]][USED] += row["documents"]
 
 
 def _file_entry(counts: Counter) -> dict[str, Any]:
@@ -111,16 +112,16 @@ def _file_entry(counts: Counter) -> dict[str, Any]:
     return entry
 
 
-def _reference_entry(role: str, counts: Counter) -> dict[str, Any]:
-    entry = {"role": role, **{key: counts[key] for key in ("read", REFERENCE, "dead_letter")}}
-    entry["balanced"] = entry["read"] == entry[REFERENCE] + entry["dead_letter"]
+def _known_entry(role: str, counts: Counter) -> dict[str, Any]:
+    entry = {"role": role, **{key: counts[key] for key in ("read", USED, "dead_letter")}}
+    entry["balanced"] = entry["read"] == entry[USED] + entry["dead_letter"]
     return entry
 
 
-def _references_summary(files: dict[str, dict[str, Any]], reasons: dict[str, Counter]) -> dict[str, Any]:
-    """Documents read from ``--human-reference`` and ``--reference`` files, how many were used, and why not."""
+def _known_summary(files: dict[str, dict[str, Any]], reasons: dict[str, Counter]) -> dict[str, Any]:
+    """Documents read from ``--known-human`` and ``--known-synthetic`` files, how many were used, and why not."""
     summary = {"documents_read": sum(f["read"] for f in files.values())}
-    summary[REFERENCE] = sum(f[REFERENCE] for f in files.values())
+    summary[USED] = sum(f[USED] for f in files.values())
     merged = sum((c for role, c in reasons.items() if role != INPUT), Counter())
     summary["dead_letter"] = {"total": sum(merged.values()), "by_reason": dict(sorted(merged.items()))}
     return {**summary, "files": files}
@@ -160,11 +161,11 @@ class _NearDuplicateCounts:
 
 
 def _calibration(folder: str) -> dict[str, Any]:
-    table = read_columns(join(folder, "_accounting", "calibration"), ["source", "references", "synthetic", "human"])
-    rows = sorted(table.to_pylist() if table is not None else [], key=lambda r: (-r["references"], r["source"]))
+    table = read_columns(join(folder, "_accounting", "calibration"), ["source", "known_human", "synthetic", "human"])
+    rows = sorted(table.to_pylist() if table is not None else [], key=lambda r: (-r["known_human"], r["source"]))
     for row in rows:
         row["synthetic"], row["human"] = round(row["synthetic"], 4), round(row["human"], 4)
-    return {"calibrated_sources": len(rows), "references": sum(r["references"] for r in rows), "sources": rows}
+    return {"calibrated_sources": len(rows), "known_human": sum(r["known_human"] for r in rows), "sources": rows}
 
 
 def _count(flags) -> int:

@@ -40,7 +40,7 @@ PAIRS = "pairs"  # (first node, second node[, the second node's verification has
 
 
 class NearDuplicates(beam.PTransform):
-    """``Fingerprints`` batches in (corpus and reference documents); ``(batch, CLUSTER_SCHEMA table)`` out: the
+    """``Fingerprints`` batches in (corpus and known-synthetic documents); ``(batch, CLUSTER_SCHEMA table)`` out: the
     near-duplicate columns of every corpus document in a cluster, keyed by the batch it came in (``batch``), ready
     to join with the staged batches.
 

@@ -139,25 +139,25 @@ def run_job(
     output: str,
     config: Config,
     beam_args: list[str],
-    references: list[str] = (),
+    known_human: list[str] = (),
     known_synthetic: list[str] = (),
     progress: Silent | None = None,
 ) -> dict[str, Any] | None:
     """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``; None when the runner only
     described the job (``--template_location``, as a Flex Template launcher does): the job writes it when it ends.
 
-    ``references`` are paths or globs of known-human text that calibrate per-source thresholds;
-    ``known_synthetic`` of known synthetic text whose near-duplicates are synthetic; ``progress`` shows the phases.
+    ``known_human`` are paths or globs of known-human text that calibrate per-source thresholds;
+    ``known_synthetic`` of known-synthetic text whose near-duplicates are synthetic; ``progress`` shows the phases.
     """
     progress = progress or Silent()
     check_beam_flags(beam_args)
     with progress.phase("listing inputs") as say:
         paths = match_inputs(inputs)
-        reference_paths = match_inputs(list(references)) if references else []
-        known_paths = match_inputs(list(known_synthetic)) if known_synthetic else []
-        check_formats(paths + reference_paths + known_paths, config.reader.format)
+        known_human_paths = match_inputs(list(known_human)) if known_human else []
+        known_synthetic_paths = match_inputs(list(known_synthetic)) if known_synthetic else []
+        check_formats(paths + known_human_paths + known_synthetic_paths, config.reader.format)
         sizes = input_sizes(paths)
-        n_bytes = sum(sizes) + sum(input_sizes(known_paths))
+        n_bytes = sum(sizes) + sum(input_sizes(known_synthetic_paths))
         config = with_partitions(config, n_bytes)
         say(f"{len(paths)} file(s), {n_bytes / 2**20:.1f} MiB")
     with progress.phase("loading detectors"):
@@ -170,8 +170,8 @@ def run_job(
         "pipeline_version": __version__,
         "detector_versions": annotator.detector_versions,
         "inputs": paths,
-        "human_references": reference_paths,
-        "known_synthetic_references": known_paths,
+        "known_human": known_human_paths,
+        "known_synthetic": known_synthetic_paths,
         "minhash": str(config.dedup.params()),
         "output": output,
         "config": config.to_dict(),
@@ -180,7 +180,9 @@ def run_job(
     }
     started = time.time()
     with progress.job(), beam.Pipeline(options=options) as pipeline:  # the job runs when the pipeline's block ends
-        written = graph.build(pipeline, paths, staging, config, annotator.decider.schema, reference_paths, known_paths)
+        written = graph.build(
+            pipeline, paths, staging, config, annotator.decider.schema, known_human_paths, known_synthetic_paths
+        )
         pipeline | "Finalize" >> Finalize(staging, output, header, started, written)
     if options.view_as(GoogleCloudOptions).template_location:
         return None
@@ -189,9 +191,10 @@ def run_job(
 
 def accounting_problems(manifest: dict[str, Any]) -> list[str]:
     """What makes a run fail after it wrote its output: input files that could not be read, and files whose
-    documents read are not all labelled, dead-lettered, deduplicated or used as references."""
+    documents read are not all labelled, dead-lettered, deduplicated or used as known-human or known-synthetic
+    documents."""
     problems = [f"cannot read {e['source_uri']} ({e['role']}): {e['message']}" for e in manifest["file_errors"]]
-    entries = [*manifest["files"].items(), *manifest["references"]["files"].items()]
+    entries = [*manifest["files"].items(), *manifest["known"]["files"].items()]
     for name, entry in entries:
         if not entry["balanced"]:
             counts = ", ".join(f"{k} {v}" for k, v in entry.items() if k not in ("balanced", "role"))

@@ -15,16 +15,16 @@ from apache_beam.transforms.window import GlobalWindows
 
 from synthsieve.config import Config
 from synthsieve.detectors.calibration import bin_of
-from synthsieve.pipeline.annotate import reference_points
+from synthsieve.pipeline.annotate import known_human_points
 from synthsieve.pipeline.isolate import in_isolation
 from synthsieve.readers.files import detect_format, read_file
 from synthsieve.readers.records import dead_letter
-from synthsieve.schemas.records import HUMAN_REFERENCE, INPUT, KNOWN_SYNTHETIC
+from synthsieve.schemas.records import INPUT, KNOWN_HUMAN, KNOWN_SYNTHETIC
 
 DEAD_LETTER = "dead_letter"
 FILE_STATS = "file_stats"
-REFERENCES = "references"
-REFERENCE_DOCUMENTS = "reference_documents"  # ((role, source_uri), n): reference documents a batch used
+KNOWN_HUMAN_POINTS = "known_human_points"  # (source, p_synthetic) that calibrate per-source thresholds
+KNOWN_DOCUMENTS = "known_documents"  # ((role, source_uri), n): known-human or known-synthetic documents a batch used
 OUTPUT_BLOCK_BYTES = 32 << 20  # labelled rows gathered into one output table (one Parquet row group)
 
 
@@ -71,18 +71,18 @@ class ReadFileFn(beam.DoFn):
 
 
 class ScoreFn(beam.DoFn):
-    """A batch of raw documents in; the scored batch out, plus dead letters and (source, p) reference points.
+    """A batch of raw documents in; the scored batch out, plus dead letters and (source, p) known-human points.
 
-    For a ``--human-reference`` input (``reference=True``) every judged document is a reference point, and the
-    batch's documents are counted per file instead of going on; otherwise only pre-LLM documents are reference
+    For a ``--known-human`` input (``known_human=True``) every judged document is a known-human point, and the
+    batch's documents are counted per file instead of going on; otherwise only pre-LLM documents are known-human
     points, and only when the config says so. A record that makes scoring raise is dead-lettered (``score_failed``)
     and the rest of its batch is scored without it.
     """
 
-    def __init__(self, config: Config, reference: bool = False):
+    def __init__(self, config: Config, known_human: bool = False):
         self.config = config
-        self.reference = reference
-        self.role = HUMAN_REFERENCE if reference else INPUT
+        self.known_human = known_human
+        self.role = KNOWN_HUMAN if known_human else INPUT
 
     def setup(self):
         from synthsieve.pipeline.annotate import Annotator
@@ -102,25 +102,25 @@ class ScoreFn(beam.DoFn):
         results = in_isolation(batch, self.annotator.score, failed)
         for scored in results:
             if not self.config.lm.enabled:
-                yield from _references_then_scored(scored, self.config, self.reference)
-            elif scored.table is not None:  # the second stage changes p_synthetic: it emits the reference points
+                yield from _points_then_scored(scored, self.config, self.known_human)
+            elif scored.table is not None:  # the second stage changes p_synthetic: it emits the known-human points
                 yield scored
         dead = [letter for scored in results for letter in scored.dead_letters]
         yield from _dead_letters(dead, self.role, self.dead_counter)
-        if self.reference:
+        if self.known_human:
             yield from _used(batch, dead, self.role)
 
 
 class SecondStageFn(beam.DoFn):
-    """A scored batch in; the same batch with ``lm_v1``'s scores joined in out, plus (source, p) reference points.
+    """A scored batch in; the same batch with ``lm_v1``'s scores joined in out, plus (source, p) known-human points.
 
     The language model loads once per worker, in ``setup``; on Dataflow ``lm.accelerator`` puts this step on GPU
     workers through a resource hint.
     """
 
-    def __init__(self, config: Config, reference: bool = False):
+    def __init__(self, config: Config, known_human: bool = False):
         self.config = config
-        self.reference = reference
+        self.known_human = known_human
 
     def setup(self):
         from synthsieve.pipeline.lm_stage import SecondStage
@@ -131,20 +131,20 @@ class SecondStageFn(beam.DoFn):
     def process(self, scored):
         scored, n = self.stage.rescore(scored)
         self.scored_counter.inc(n)
-        yield from _references_then_scored(scored, self.config, self.reference)
+        yield from _points_then_scored(scored, self.config, self.known_human)
 
 
-def _references_then_scored(scored, config: Config, reference: bool):
-    """The batch's reference points (tagged), then the batch itself unless it is known-human reference text."""
-    if reference or config.calibration.use_pre_llm:
-        for point in reference_points(scored, all_documents=reference):
-            yield beam.pvalue.TaggedOutput(REFERENCES, point)
-    if not reference and scored.table is not None:
+def _points_then_scored(scored, config: Config, known_human: bool):
+    """The batch's known-human points (tagged), then the batch itself unless it is ``--known-human`` text."""
+    if known_human or config.calibration.use_pre_llm:
+        for point in known_human_points(scored, all_documents=known_human):
+            yield beam.pvalue.TaggedOutput(KNOWN_HUMAN_POINTS, point)
+    if not known_human and scored.table is not None:
         yield scored
 
 
 class FingerprintFn(beam.DoFn):
-    """A batch of raw known-synthetic reference documents in; their ``Fingerprints`` out (never scored), plus dead
+    """A batch of raw known-synthetic documents in; their ``Fingerprints`` out (never scored), plus dead
     letters and the documents used per file."""
 
     def __init__(self, config: Config):
@@ -154,7 +154,7 @@ class FingerprintFn(beam.DoFn):
         from synthsieve.pipeline.annotate import Annotator
 
         self.annotator = Annotator(self.config)
-        self.used = Metrics.counter("synthsieve", "known_synthetic_references")
+        self.used = Metrics.counter("synthsieve", "known_synthetic_documents")
         self.dead_counter = Metrics.counter("synthsieve", "dead_letter_known_synthetic")
 
     def teardown(self):
@@ -183,11 +183,11 @@ def _dead_letters(letters: list[dict[str, Any]], role: str, counter):
 
 
 def _used(batch: list[dict[str, Any]], dead: list[dict[str, Any]], role: str):
-    """Per file, the documents of a reference batch that did not become dead letters."""
+    """Per file, the documents of a known-human or known-synthetic batch that did not become dead letters."""
     used = Counter(raw["source_uri"] for raw in batch)
     used.subtract(letter["source_uri"] for letter in dead)
     for uri, n in sorted(used.items()):
-        yield beam.pvalue.TaggedOutput(REFERENCE_DOCUMENTS, ((role, uri), n))
+        yield beam.pvalue.TaggedOutput(KNOWN_DOCUMENTS, ((role, uri), n))
 
 
 class StageFn(beam.DoFn):
@@ -249,7 +249,7 @@ class DecideFn(beam.DoFn):
 
 
 class HistogramFn(beam.CombineFn):
-    """Fixed-bin histogram of reference scores; merging is exact, so any split of the work gives the same."""
+    """Fixed-bin histogram of known-human scores; merging is exact, so any split of the work gives the same."""
 
     def create_accumulator(self) -> Counter:
         return Counter()

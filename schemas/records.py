@@ -12,8 +12,8 @@ import pyarrow as pa
 
 LABELS = ("human", "synthetic", "uncertain")
 
-#: What an input file is to the run: documents to label, ``--human-reference`` or ``--reference`` (known synthetic).
-INPUT, HUMAN_REFERENCE, KNOWN_SYNTHETIC = ROLES = ("input", "human_reference", "known_synthetic")
+#: What an input file is to the run: documents to label, ``--known-human`` or ``--known-synthetic`` documents.
+INPUT, KNOWN_HUMAN, KNOWN_SYNTHETIC = ROLES = ("input", "known_human", "known_synthetic")
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -62,7 +62,7 @@ MEMBER_SCHEMA = pa.schema(
         pa.field("id", pa.string(), nullable=False),
         pa.field("domain", pa.string()),
         pa.field("crawl_date", _TS),
-        pa.field("reference", pa.bool_(), nullable=False),
+        pa.field("known_synthetic", pa.bool_(), nullable=False),
     ]
 )
 
@@ -105,9 +105,9 @@ FILE_STATS_SCHEMA = pa.schema(
     ]
 )
 
-#: Documents of a reference file (``human_reference`` or ``known_synthetic``) the run used as references: with its
-#: dead letters, they balance the file's documents read.
-REFERENCE_DOCUMENTS_SCHEMA = pa.schema(
+#: Documents of a ``known_human`` or ``known_synthetic`` file the run used: with its dead letters, they balance the
+#: file's documents read.
+KNOWN_DOCUMENTS_SCHEMA = pa.schema(
     [
         pa.field("source_uri", pa.string(), nullable=False),
         pa.field("role", pa.string(), nullable=False),
@@ -116,11 +116,11 @@ REFERENCE_DOCUMENTS_SCHEMA = pa.schema(
 )
 
 
-#: One calibrated source: how many known-human references it had and the thresholds its documents were judged by.
+#: One calibrated source: how many known-human documents it had and the thresholds its documents were judged by.
 CALIBRATION_SCHEMA = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),
-        pa.field("references", pa.int64(), nullable=False),
+        pa.field("known_human", pa.int64(), nullable=False),
         pa.field("synthetic", pa.float32(), nullable=False),
         pa.field("human", pa.float32(), nullable=False),
     ]

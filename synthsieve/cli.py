@@ -67,16 +67,14 @@ def main(quiet: bool, verbose: bool) -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--output", "-o", required=True, help="Output folder (local path, gs://, s3://).")
 @click.option(
-    "--human-reference",
-    "references",
+    "--known-human",
     multiple=True,
     help="Known-human documents (any input format; repeatable) that calibrate per-source thresholds.",
 )
 @click.option(
-    "--reference",
-    "known_synthetic",
+    "--known-synthetic",
     multiple=True,
-    help="Known synthetic documents (any input format; repeatable): their near-duplicates are labelled synthetic.",
+    help="Known-synthetic documents (any input format; repeatable): their near-duplicates are labelled synthetic.",
 )
 @click.option(
     "--dedup", is_flag=True, default=None, help="Leave non-canonical near-duplicates out of human/uncertain output."
@@ -97,7 +95,7 @@ def run(
     ctx: click.Context,
     inputs: tuple[str, ...],
     output: str,
-    references: tuple[str, ...],
+    known_human: tuple[str, ...],
     known_synthetic: tuple[str, ...],
     config_path: str | None,
     **flags,
@@ -122,7 +120,7 @@ def run(
         raise click.UsageError("no INPUT given")
     try:
         with display(Console(stderr=True), ctx.find_root().params["quiet"]) as progress:
-            manifest = run_job(paths, output, config, beam_args, list(references), list(known_synthetic), progress)
+            manifest = run_job(paths, output, config, beam_args, list(known_human), list(known_synthetic), progress)
     except OptionsError as exc:
         raise click.UsageError(str(exc)) from exc
     except (InputError, ModelError, FileNotFoundError) as exc:
@@ -151,15 +149,15 @@ def _summary(manifest: dict[str, Any]) -> str:
         lines.append(f"    {reason:<24}{n:>6}")
     lines.append(
         f"  near-duplicates: {near['clusters']} clusters, {near['duplicates']} copies, "
-        f"{near['known_synthetic_matches']} matches of known synthetic text"
+        f"{near['known_synthetic_matches']} matches of known-synthetic text"
     )
     cal = manifest["calibration"]
-    lines.append(f"  calibrated sources: {cal['calibrated_sources']} ({cal['references']} human references)")
-    refs = manifest["references"]
-    if refs["files"]:
+    lines.append(f"  calibrated sources: {cal['calibrated_sources']} ({cal['known_human']} known-human documents)")
+    known = manifest["known"]
+    if known["files"]:
         lines.append(
-            f"  reference files: {refs['documents_read']} documents read, {refs['reference']} used, "
-            f"{refs['dead_letter']['total']} dead-lettered"
+            f"  known-human and known-synthetic files: {known['documents_read']} documents read, "
+            f"{known['used']} used, {known['dead_letter']['total']} dead-lettered"
         )
     for uri, reasons in manifest["damaged_files"].items():
         lines.append(f"  damaged: {uri} ({', '.join(f'{r} {n}' for r, n in reasons.items())})")

@@ -1,7 +1,7 @@
 """Dataflow Flex Template launcher: template parameters (``--name=value``) in, a ``synthsieve run`` command out.
 
-Every option of ``synthsieve run`` is a template parameter named after its flag (``--human-reference`` is
-``human_reference``; the INPUT arguments are ``input``). Lists (``input``, ``reference``, ``human_reference``) are
+Every option of ``synthsieve run`` is a template parameter named after its flag (``--known-human`` is
+``known_human``; the INPUT arguments are ``input``). Lists (``input``, ``known_human``, ``known_synthetic``) are
 comma-separated; ``dedup`` is ``true`` or ``false``. Values may name the launch date, UTC, as ``{today}`` or
 ``{yesterday}`` (``{yesterday:%Y/%m/%d}`` for another layout), so that a fixed schedule processes a new date
 partition each time. Any other flag, such as the ``--runner``, ``--project`` and ``--template_location`` the

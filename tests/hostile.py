@@ -122,10 +122,10 @@ def hostile_corpus(folder: Path) -> Corpus:
     return corpus
 
 
-def reference_files(folder: Path) -> tuple[str, str, dict[tuple[str, int], tuple[str, str]]]:
-    """A ``--human-reference`` JSONL and a ``--reference`` WARC with a bad record each: (path, path, expected
+def known_files(folder: Path) -> tuple[str, str, dict[tuple[str, int], tuple[str, str]]]:
+    """A ``--known-human`` JSONL and a ``--known-synthetic`` WARC with a bad record each: (path, path, expected
     dead letters as (file name, offset) -> (role, reason))."""
-    human = folder / "human_reference.jsonl"
+    human = folder / "known_human.jsonl"
     human.write_bytes(_jsonl([{"text": HUMAN_TEXT, "source": "forum"}, "{not json"]))
     known_records = [response_record("https://k.example.org/", page(SYNTHETIC_TEXT))]
     known_records.append(raw_response_record("https://k.example.org/bin", bytes(100)))
@@ -133,7 +133,7 @@ def reference_files(folder: Path) -> tuple[str, str, dict[tuple[str, int], tuple
     known = folder / "known_synthetic.warc.gz"
     known.write_bytes(data)
     expected = {
-        (human.name, 2): ("human_reference", "invalid_json"),
+        (human.name, 2): ("known_human", "invalid_json"),
         (known.name, at[1]): ("known_synthetic", "binary_body"),
     }
     return str(human), str(known), expected

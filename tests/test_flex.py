@@ -20,7 +20,7 @@ def _parse(argv):
 def test_every_run_option_is_a_template_parameter():
     params = template_parameters()
     assert set(params) == {
-        "input", "output", "human_reference", "reference", "dedup", "config", "format", "batch_size", "detectors",
+        "input", "output", "known_human", "known_synthetic", "dedup", "config", "format", "batch_size", "detectors",
         "min_words", "synthetic_threshold", "human_threshold", "lm", "lm_all", "lm_sample_rate",
     }  # fmt: skip
     assert {p.name for p in params.values()} == {p.name for p in run.params}
@@ -31,7 +31,7 @@ def test_parameters_fill_the_real_run_command(tmp_path):
     config.write_text("reader:\n  batch_size: 64\n")
     ctx = _parse(
         ["--input=gs://b/crawl/a.warc.gz, gs://b/crawl/b/*.jsonl.gz", "--output=gs://b/out", f"--config={config}",
-         "--human_reference=gs://b/h1.jsonl,gs://b/h2.parquet", "--reference=gs://b/s.jsonl", "--dedup=true",
+         "--known_human=gs://b/h1.jsonl,gs://b/h2.parquet", "--known_synthetic=gs://b/s.jsonl", "--dedup=true",
          "--format=warc", "--batch_size=256", "--detectors=fasttext_char_v1,markers_v1", "--min_words=20",
          "--synthetic_threshold=0.9", "--human_threshold=0.2", "--lm=true", "--lm_sample_rate=0.01",
          "--runner=DataflowRunner", "--project=p", "--labels={\"team\": \"data\"}"]
@@ -40,7 +40,7 @@ def test_parameters_fill_the_real_run_command(tmp_path):
         "inputs": ("gs://b/crawl/a.warc.gz", "gs://b/crawl/b/*.jsonl.gz",
                    "--runner=DataflowRunner", "--project=p", '--labels={"team": "data"}'),
         "output": "gs://b/out", "config_path": str(config),
-        "references": ("gs://b/h1.jsonl", "gs://b/h2.parquet"), "known_synthetic": ("gs://b/s.jsonl",),
+        "known_human": ("gs://b/h1.jsonl", "gs://b/h2.parquet"), "known_synthetic": ("gs://b/s.jsonl",),
         "dedup": True, "format": "warc", "batch_size": 256, "detectors": "fasttext_char_v1,markers_v1",
         "min_words": 20, "synthetic_threshold": 0.9, "human_threshold": 0.2,
         "lm": True, "lm_all": False, "lm_sample_rate": 0.01,

@@ -131,10 +131,11 @@ def test_ten_rounds_settle_a_chain_of_1000_ids_in_random_order_and_one_round_doe
     assert sorted(node.tolist()) == sorted(ids) and set(label.tolist()) == {0}
 
 
-def test_cluster_table_picks_earliest_dated_then_smallest_id_and_skips_reference_members():
-    def member(node, id_, domain, date, reference=False):
+def test_cluster_table_picks_earliest_dated_then_smallest_id_and_skips_known_synthetic_members():
+    def member(node, id_, domain, date, known_synthetic=False):
         batch = node // 4
-        return {"node": node, "batch": batch, "id": id_, "domain": domain, "crawl_date": date, "reference": reference}
+        row = {"node": node, "batch": batch, "id": id_, "domain": domain, "crawl_date": date}
+        return {**row, "known_synthetic": known_synthetic}
 
     members = [
         member(1, "b", "x.com", 20200101),
@@ -144,7 +145,7 @@ def test_cluster_table_picks_earliest_dated_then_smallest_id_and_skips_reference
         member(5, "z", "", None),
         member(6, "y", "", None),
         member(7, "w", "", None),
-        member(8, "ref", "r.com", 20000101, reference=True),
+        member(8, "ref", "r.com", 20000101, known_synthetic=True),
     ]
     rows = {r["id"]: r for r in _with_ids(cluster_table(members, [1, 1, 1, 1, 5, 5, 7, 7]), members)}
     assert [rows[i]["is_canonical"] for i in "abcd"] == [False, True, False, False]  # b and c tie on date

@@ -1,6 +1,6 @@
 from synthsieve.config import load_config
 from synthsieve.detectors.calibration import SourceThreshold
-from synthsieve.pipeline.annotate import Annotator, reference_points
+from synthsieve.pipeline.annotate import Annotator, known_human_points
 
 from builders import HUMAN_TEXT, SYNTHETIC_TEXT, raw_document
 
@@ -27,7 +27,7 @@ def test_calibrated_source_uses_its_own_threshold():
     assert table.column("reasons").to_pylist()[0][-1] == "calibration:example.com:n=500"
 
 
-def test_reference_points_are_judged_pre_llm_documents_without_hard_evidence():
+def test_known_human_points_are_judged_pre_llm_documents_without_hard_evidence():
     scored = ANNOTATOR.score(
         [
             raw_document(HUMAN_TEXT, 1),
@@ -36,9 +36,9 @@ def test_reference_points_are_judged_pre_llm_documents_without_hard_evidence():
             raw_document("too short", 4),
         ]
     )
-    points = reference_points(scored, all_documents=False)
+    points = known_human_points(scored, all_documents=False)
     assert [source for source, _ in points] == ["example.com"]
-    assert len(reference_points(scored, all_documents=True)) == 2
+    assert len(known_human_points(scored, all_documents=True)) == 2
 
 
 def test_annotate_keeps_input_order():

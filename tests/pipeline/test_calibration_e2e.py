@@ -1,4 +1,4 @@
-"""Per-source calibration against known-human references, end to end on a population the defaults do not fit."""
+"""Per-source calibration against known-human documents, end to end on a population the defaults do not fit."""
 
 import gzip
 import json
@@ -26,10 +26,10 @@ def _l2r_humans() -> list[dict]:
     ]
 
 
-def test_human_reference_holds_false_positives_of_the_other_half_to_two_percent(tmp_path):
+def test_known_human_holds_false_positives_of_the_other_half_to_two_percent(tmp_path):
     humans = _l2r_humans()
-    reference, held_out = tmp_path / "reference.jsonl", tmp_path / "held_out.jsonl"
-    reference.write_text("".join(json.dumps(r) + "\n" for r in humans[0::2]))
+    known_human, held_out = tmp_path / "known_human.jsonl", tmp_path / "held_out.jsonl"
+    known_human.write_text("".join(json.dumps(r) + "\n" for r in humans[0::2]))
     held_out.write_text("".join(json.dumps(r) + "\n" for r in humans[1::2]))
     config = tmp_path / "config.yaml"
     config.write_text("calibration:\n  group_field: source\n  min_references: 200\n  target_fpr: 0.01\n")
@@ -43,12 +43,12 @@ def test_human_reference_holds_false_positives_of_the_other_half_to_two_percent(
         return duckdb.sql(query).fetchall(), json.loads((out / "manifest.json").read_text())
 
     uncalibrated, _ = run()
-    calibrated, manifest = run("--human-reference", str(reference))
+    calibrated, manifest = run("--known-human", str(known_human))
     share = sum(label == "synthetic" for label, _ in calibrated) / len(calibrated)
     assert share <= 0.02, share
     [source] = manifest["calibration"]["sources"]
-    assert source["source"] == "source=l2r" and source["references"] > 200
-    assert all(f"calibration:source=l2r:n={source['references']}" in reasons for _, reasons in calibrated)
+    assert source["source"] == "source=l2r" and source["known_human"] > 200
+    assert all(f"calibration:source=l2r:n={source['known_human']}" in reasons for _, reasons in calibrated)
     # the population is one the global thresholds do not fit: calibration changes its decisions
     assert sum(label == "synthetic" for label, _ in uncalibrated) != sum(
         label == "synthetic" for label, _ in calibrated

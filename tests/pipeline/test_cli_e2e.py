@@ -88,7 +88,7 @@ def test_rerun_replaces_the_output_and_gives_identical_decisions(corpus, tmp_pat
     assert not (out / "_staging").exists()
 
 
-def test_without_any_reference_the_fused_path_decides_the_same(corpus, tmp_path):
+def test_without_any_known_human_point_the_fused_path_decides_the_same(corpus, tmp_path):
     config = tmp_path / "c.yaml"
     config.write_text("calibration:\n  use_pre_llm: false\n")
     _run([*corpus, "--output", str(tmp_path / "a"), *IN_MEMORY])

@@ -37,6 +37,13 @@ def test_bad_flags_are_usage_errors(good, tmp_path, flags, message):
     assert result.exit_code == 2 and message in result.output, result.output
 
 
+@pytest.mark.parametrize("command, flags", [("run", ["--known-human", "--known-synthetic"])])
+def test_help_names_each_role_and_no_reference_flag(command, flags):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0 and all(flag in result.output for flag in flags), result.output
+    assert "--reference" not in result.output and "--human-reference" not in result.output
+
+
 @pytest.mark.parametrize(
     "yaml_text, message",
     [
@@ -96,8 +103,8 @@ def test_a_file_without_read_permission_is_named(good, tmp_path):
     assert result.exit_code == 1 and f"cannot read {locked} (input): PermissionError" in result.output
 
 
-def test_a_reference_file_that_cannot_be_read_fails_the_run_too(good, tmp_path):
-    broken = tmp_path / "reference.parquet"
+def test_a_known_human_file_that_cannot_be_read_fails_the_run_too(good, tmp_path):
+    broken = tmp_path / "known_human.parquet"
     broken.write_bytes(b"not parquet")
-    result = _run(good, "-o", str(tmp_path / "out"), "--human-reference", str(broken), *IN_MEMORY)
-    assert result.exit_code == 1 and f"cannot read {broken} (human_reference): ArrowInvalid" in result.output
+    result = _run(good, "-o", str(tmp_path / "out"), "--known-human", str(broken), *IN_MEMORY)
+    assert result.exit_code == 1 and f"cannot read {broken} (known_human): ArrowInvalid" in result.output

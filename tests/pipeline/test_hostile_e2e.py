@@ -11,14 +11,15 @@ from click.testing import CliRunner
 from synthsieve.cli import main
 
 from builders import HUMAN_TEXT
-from hostile import CONFIG, hostile_corpus, reference_files
+from hostile import CONFIG, hostile_corpus, known_files
 
 IN_MEMORY = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
 DOCUMENTS = "select id, content_hash, p_synthetic, label, reasons, near_dup_cluster, source_uri, source_offset"
 
 
 def _run(corpus, human, known, config, out, runner):
-    args = [*corpus.inputs, "-o", str(out), "--config", str(config), "--human-reference", human, "--reference", known]
+    args = [*corpus.inputs, "-o", str(out), "--config", str(config), "--known-human", human]
+    args += ["--known-synthetic", known]
     return CliRunner().invoke(main, ["--quiet", "run", *args, *runner], catch_exceptions=False)
 
 
@@ -38,12 +39,12 @@ def _dead_letters(out: Path) -> list[tuple]:
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     corpus = hostile_corpus(folder)
-    human, known, reference_dead = reference_files(folder)
+    human, known, known_dead = known_files(folder)
     config = folder / "config.yaml"
     config.write_text(CONFIG)
     out = folder / "out"
     result = _run(corpus, human, known, config, out, IN_MEMORY)
-    return corpus, (human, known, config), reference_dead, out, result
+    return corpus, (human, known, config), known_dead, out, result
 
 
 def test_the_run_completes_and_says_which_files_are_damaged(hostile):
@@ -55,12 +56,12 @@ def test_the_run_completes_and_says_which_files_are_damaged(hostile):
 
 
 def test_every_bad_record_is_dead_lettered_with_its_reason(hostile):
-    corpus, _, reference_dead, out, _ = hostile
+    corpus, _, known_dead, out, _ = hostile
     letters = _dead_letters(out)
     inputs = {(Path(uri).name, offset): reason for uri, offset, reason, role, _, _ in letters if role == "input"}
     assert inputs == corpus.dead
-    references = {(Path(u).name, o): (role, reason) for u, o, reason, role, _, _ in letters if role != "input"}
-    assert references == reference_dead
+    known = {(Path(u).name, o): (role, reason) for u, o, reason, role, _, _ in letters if role != "input"}
+    assert known == known_dead
     assert all(message for *_, message in letters)
 
 
@@ -76,9 +77,9 @@ def test_accounting_balances_per_file_and_no_bad_record_is_labelled(hostile):
     query = f"select length(text), reasons from read_parquet('{out}/label=*/*.parquet') where id = 'long'"
     [(length, reasons)] = duckdb.sql(query).fetchall()  # over max_text_chars: kept, truncated, and says so
     assert length == 100_000 and reasons[0] == f"truncated:{len(HUMAN_TEXT) * 400}>100000"
-    references = manifest["references"]
-    assert references["documents_read"] == 4 and references["reference"] == 2
-    assert all(f["balanced"] for f in references["files"].values())
+    known = manifest["known"]
+    assert known["documents_read"] == 4 and known["used"] == 2
+    assert all(f["balanced"] for f in known["files"].values())
 
 
 def test_rerun_into_the_same_folder_replaces_it_with_identical_results(hostile):

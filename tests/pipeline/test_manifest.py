@@ -11,7 +11,7 @@ from synthsieve.schemas.records import (
     DEAD_LETTER_SCHEMA,
     DEDUPLICATED_SCHEMA,
     FILE_STATS_SCHEMA,
-    REFERENCE_DOCUMENTS_SCHEMA,
+    KNOWN_DOCUMENTS_SCHEMA,
 )
 
 SCHEMA = Annotator(load_config(None, {"detectors.enabled": "markers_v1"})).decider.schema
@@ -42,24 +42,24 @@ def _stats(uri, n, role="input"):
 
 def _run(tmp_path, read_a=3):
     _write(tmp_path / "label=human", _documents("a.jsonl", 2), SCHEMA)
-    letters = [_letter("a.jsonl", "invalid_json"), _letter("r.jsonl", "empty_text", "human_reference")]
-    letters += [_letter("r.jsonl", "truncated_file", "human_reference"), _letter("gone.jsonl", "unreadable_file")]
+    letters = [_letter("a.jsonl", "invalid_json"), _letter("r.jsonl", "empty_text", "known_human")]
+    letters += [_letter("r.jsonl", "truncated_file", "known_human"), _letter("gone.jsonl", "unreadable_file")]
     _write(tmp_path / "dead_letter", letters, DEAD_LETTER_SCHEMA)
-    stats = [_stats("a.jsonl", read_a), _stats("r.jsonl", 5, "human_reference"), _stats("gone.jsonl", 0)]
+    stats = [_stats("a.jsonl", read_a), _stats("r.jsonl", 5, "known_human"), _stats("gone.jsonl", 0)]
     _write(tmp_path / "_accounting" / "files", stats, FILE_STATS_SCHEMA)
-    used = [{"source_uri": "r.jsonl", "role": "human_reference", "documents": 3}]
-    _write(tmp_path / "_accounting" / "references", used, REFERENCE_DOCUMENTS_SCHEMA)
+    used = [{"source_uri": "r.jsonl", "role": "known_human", "documents": 3}]
+    _write(tmp_path / "_accounting" / "known_documents", used, KNOWN_DOCUMENTS_SCHEMA)
     return {**count_outputs(str(tmp_path)), "output": str(tmp_path)}
 
 
-def test_inputs_and_references_balance_separately(tmp_path):
+def test_inputs_and_known_human_files_balance_separately(tmp_path):
     manifest = _run(tmp_path)
     assert manifest["balanced"] and manifest["documents_read"] == 3
     assert manifest["dead_letter"] == {"total": 1, "by_reason": {"invalid_json": 1}}
-    assert manifest["references"]["files"]["human_reference:r.jsonl"] == {
-        "role": "human_reference", "read": 5, "reference": 3, "dead_letter": 2, "balanced": True,
+    assert manifest["known"]["files"]["known_human:r.jsonl"] == {
+        "role": "known_human", "read": 5, "used": 3, "dead_letter": 2, "balanced": True,
     }  # fmt: skip
-    assert manifest["references"]["dead_letter"]["by_reason"] == {"empty_text": 1, "truncated_file": 1}
+    assert manifest["known"]["dead_letter"]["by_reason"] == {"empty_text": 1, "truncated_file": 1}
     assert manifest["damaged_files"] == {"r.jsonl": {"truncated_file": 1}}
     assert accounting_problems(manifest) == ["cannot read gone.jsonl (input): m"]
 

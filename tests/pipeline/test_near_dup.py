@@ -184,15 +184,15 @@ def test_exact_duplicates_without_words_and_verification_off():
         assert_that(rows, equal_to([("e1", 2, True), ("e1", 2, False)]))
 
 
-def test_reference_documents_mark_their_cluster_and_give_no_rows(planted):
+def test_known_synthetic_documents_mark_their_cluster_and_give_no_rows(planted):
     docs = {d["id"]: d for d in planted[0]}
     corpus = [docs["copy05"], docs["other01"]]
-    reference = fingerprints([docs["orig05"]], PARAMS, reference=True)
+    known = fingerprints([docs["orig05"]], PARAMS, known_synthetic=True)
     batch = fingerprints(corpus, PARAMS)
     with TestPipeline() as p:
         rows = (
             p
-            | beam.Create([batch, reference])
+            | beam.Create([batch, known])
             | NearDuplicates(PARAMS, partitions=4)
             | beam.FlatMap(lambda kv: [(kv[0], row) for row in kv[1].drop(["node", "batch"]).to_pylist()])
         )

@@ -37,10 +37,10 @@ def files(tmp_path_factory):
     ]
     rows += [{"id": "known", "text": _copy(known, rng), "url": "https://k.example.com/"}]
     rows += [{"id": "loner", "text": " ".join(_text(rng)), "url": "https://l.example.com/"}]
-    corpus, reference = folder / "corpus.jsonl", folder / "known_synthetic.jsonl"
+    corpus, known_synthetic = folder / "corpus.jsonl", folder / "known_synthetic.jsonl"
     corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    reference.write_text(json.dumps({"id": "ref", "text": " ".join(known)}) + "\n")
-    return folder, str(corpus), str(reference)
+    known_synthetic.write_text(json.dumps({"id": "ref", "text": " ".join(known)}) + "\n")
+    return folder, str(corpus), str(known_synthetic)
 
 
 def _run(args):
@@ -60,9 +60,9 @@ def _rows(out):
 
 @pytest.fixture(scope="module")
 def first_run(files):
-    folder, corpus, reference = files
+    folder, corpus, known_synthetic = files
     out = folder / "out"
-    _run([corpus, "--output", str(out), "--reference", reference])
+    _run([corpus, "--output", str(out), "--known-synthetic", known_synthetic])
     return out, _rows(out), json.loads((out / "manifest.json").read_text())
 
 

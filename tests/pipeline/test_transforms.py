@@ -10,8 +10,8 @@ from synthsieve.pipeline.annotate import Annotator
 from synthsieve.pipeline.transforms import (
     DEAD_LETTER,
     FILE_STATS,
-    REFERENCE_DOCUMENTS,
-    REFERENCES,
+    KNOWN_DOCUMENTS,
+    KNOWN_HUMAN_POINTS,
     DecideFn,
     FingerprintFn,
     HistogramFn,
@@ -46,7 +46,8 @@ def test_score_stage_then_decide_emits_one_table_per_label_and_dead_letters_empt
     batch = [raw_document(HUMAN_TEXT, 1), raw_document(SYNTHETIC_TEXT, 2), raw_document("   ", 3)]
     schema = Annotator(CONFIG).decider.schema
     with TestPipeline() as p:
-        scored = p | beam.Create([batch]) | beam.ParDo(ScoreFn(CONFIG)).with_outputs(DEAD_LETTER, REFERENCES, main="s")
+        score = beam.ParDo(ScoreFn(CONFIG)).with_outputs(DEAD_LETTER, KNOWN_HUMAN_POINTS, main="s")
+        scored = p | beam.Create([batch]) | score
         no_calibration = p | "NoSources" >> beam.Create([])
         staged = scored.s | beam.ParDo(StageFn(str(tmp_path)))
         joined = staged | beam.Map(lambda kv: (kv[0], {"scored": [kv[1]], "clusters": []}))  # a batch, no clusters
@@ -59,8 +60,8 @@ def test_score_stage_then_decide_emits_one_table_per_label_and_dead_letters_empt
         assert_that(synthetic, equal_to([(2, "pre_llm")]), label="synthetic")
         assert_that(out.uncertain | beam.Map(lambda t: t.num_rows), equal_to([1]), label="uncertain")
         assert_that(scored[DEAD_LETTER] | beam.Map(lambda d: d["reason"]), equal_to(["empty_text"]), label="dead")
-        # markers_v1 judges nothing, so no document is a reference point
-        assert_that(scored[REFERENCES], equal_to([]), label="refs")
+        # markers_v1 judges nothing, so no document is a known-human point
+        assert_that(scored[KNOWN_HUMAN_POINTS], equal_to([]), label="points")
 
 
 @pytest.mark.parametrize("block_bytes, tables", [(32 << 20, [3]), (1, [1, 1, 1])])
@@ -108,7 +109,7 @@ def test_a_record_that_makes_scoring_raise_costs_only_itself():
     assert "UnicodeEncodeError" in dead[0]["message"] and dead[0]["raw"].encode("utf-8")
 
 
-def test_reference_inputs_count_their_documents_and_dead_letters_with_their_role(write_jsonl):
+def test_known_human_and_synthetic_inputs_count_their_documents_and_dead_letters_with_their_role(write_jsonl):
     batch = [
         raw_document(HUMAN_TEXT, 1),
         raw_document(" ", 2),
@@ -119,28 +120,27 @@ def test_reference_inputs_count_their_documents_and_dead_letters_with_their_role
             p
             | "Human" >> beam.Create([batch])
             | "Score"
-            >> beam.ParDo(ScoreFn(CONFIG, reference=True)).with_outputs(
-                DEAD_LETTER, REFERENCES, REFERENCE_DOCUMENTS, main="s"
+            >> beam.ParDo(ScoreFn(CONFIG, known_human=True)).with_outputs(
+                DEAD_LETTER, KNOWN_HUMAN_POINTS, KNOWN_DOCUMENTS, main="s"
             )
         )
         known = (
             p
             | "Known" >> beam.Create([batch])
-            | "Fingerprint"
-            >> beam.ParDo(FingerprintFn(CONFIG)).with_outputs(DEAD_LETTER, REFERENCE_DOCUMENTS, main="fps")
+            | "Fingerprint" >> beam.ParDo(FingerprintFn(CONFIG)).with_outputs(DEAD_LETTER, KNOWN_DOCUMENTS, main="fps")
         )
-        used = (human[REFERENCE_DOCUMENTS], known[REFERENCE_DOCUMENTS]) | beam.Flatten()
+        used = (human[KNOWN_DOCUMENTS], known[KNOWN_DOCUMENTS]) | beam.Flatten()
         dead = (human[DEAD_LETTER], known[DEAD_LETTER]) | "Dead" >> beam.Flatten()
         assert_that(human.s, equal_to([]), label="no scored output")
         assert_that(known.fps | beam.Map(lambda f: f.members.num_rows), equal_to([2]), label="fingerprints")
         assert_that(
             used,
-            equal_to([(("human_reference", "mem.jsonl"), 1), (("human_reference", "other.jsonl"), 1),
+            equal_to([(("known_human", "mem.jsonl"), 1), (("known_human", "other.jsonl"), 1),
                       (("known_synthetic", "mem.jsonl"), 1), (("known_synthetic", "other.jsonl"), 1)]),
             label="used",
         )  # fmt: skip
         reasons = dead | beam.Map(lambda d: (d["role"], d["reason"], d["source_offset"]))
-        expected = [("human_reference", "empty_text", 2), ("known_synthetic", "empty_text", 2)]
+        expected = [("known_human", "empty_text", 2), ("known_synthetic", "empty_text", 2)]
         assert_that(reasons, equal_to(expected), label="dead")
 
 
@@ -151,12 +151,12 @@ def test_a_file_of_unknown_format_is_one_unreadable_file_letter(tmp_path):
         read = (
             p
             | beam.Create([str(path)])
-            | beam.ParDo(ReadFileFn(CONFIG, "human_reference")).with_outputs(DEAD_LETTER, FILE_STATS, main="b")
+            | beam.ParDo(ReadFileFn(CONFIG, "known_human")).with_outputs(DEAD_LETTER, FILE_STATS, main="b")
         )
         dead = read[DEAD_LETTER] | beam.Map(lambda d: (d["reason"], d["source_offset"], d["role"]))
-        assert_that(dead, equal_to([("unreadable_file", -1, "human_reference")]), label="dead")
+        assert_that(dead, equal_to([("unreadable_file", -1, "known_human")]), label="dead")
         assert_that(
             read[FILE_STATS] | beam.Map(lambda s: (s["documents_read"], s["role"])),
-            equal_to([(0, "human_reference")]),
+            equal_to([(0, "known_human")]),
             label="stats",
         )

@@ -33,8 +33,8 @@ test: $(STAMP) lint browser
 
 # The README's picture: the report of the sample corpus against its human texts, screenshot in headless chromium.
 report-screenshot: run browser
-	$(BIN)/python sample/reference.py out/sample-reference.jsonl
-	$(BIN)/synthsieve report $(SAMPLE_OUT) --reference out/sample-reference.jsonl --html out/report/report.html
+	$(BIN)/python sample/reference.py out/sample-known-human.jsonl
+	$(BIN)/synthsieve report $(SAMPLE_OUT) --known-human out/sample-known-human.jsonl --html out/report/report.html
 	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
 	  --disable-component-update --disable-sync --user-data-dir=out/chromium-profile --hide-scrollbars \
 	  --window-size=1200,1500 --screenshot=docs/img/report.png file://$(CURDIR)/out/report/report.html

@@ -1,1 +1,1 @@
-"""Corpus health: counts, score distributions, diversity against a human reference and trends of a run's output."""
+"""Corpus health: counts, score distributions, diversity against known-human text and trends of a run's output."""

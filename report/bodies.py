@@ -1,6 +1,6 @@
-"""Bodies of text the report measures: a label partition of a run, or the trusted human reference.
+"""Bodies of text the report measures: a label partition of a run, or the trusted known-human text.
 
-A reference is an output folder (its ``label=human`` partition) or files in any input format synthsieve reads.
+Known-human text is an output folder (its ``label=human`` partition) or files in any input format synthsieve reads.
 Text measures run on a deterministic sample (the first documents by content hash); document counts, mean length
 and, for output folders, the near-duplicate rate cover every document.
 """
@@ -46,8 +46,8 @@ def partition(folder: OutputFolder, label: str, max_docs: int) -> Body:
     return Body(label, stats["documents"], stats["mean_words"], stats["near_dup_rate"], folder.sample(label, max_docs))
 
 
-def reference(path: str, max_docs: int, dedup: DedupConfig) -> Body:
-    """The trusted human reference: an output folder's ``label=human`` partition, or input files (paths or globs).
+def known_human(path: str, max_docs: int, dedup: DedupConfig) -> Body:
+    """The trusted known-human text: an output folder's ``label=human`` partition, or input files (paths or globs).
 
     Raises:
         ReportError: the path is a folder without output, or matches no file.
@@ -58,7 +58,7 @@ def reference(path: str, max_docs: int, dedup: DedupConfig) -> Body:
         return body
     found = sorted(m.path for m in FileSystems.match([path])[0].metadata_list)
     if not found:
-        raise ReportError(f"no reference file matches {path}")
+        raise ReportError(f"no known-human file matches {path}")
     return _from_files(path, found, max_docs, dedup)
 
 

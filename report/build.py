@@ -32,16 +32,16 @@ MEASURES = {
 
 def build_report(
     folder: OutputFolder,
-    reference: str | None = None,
+    known_human: str | None = None,
     history: list[OutputFolder] = (),
     settings: ReportSettings | None = None,
 ) -> dict[str, Any]:
-    """Everything the report shows about ``folder``, compared with ``reference`` and followed over ``history``
+    """Everything the report shows about ``folder``, compared with ``known_human`` and followed over ``history``
     (earlier runs, oldest first)."""
     settings = settings or ReportSettings()
     dedup = _dedup_config(folder.manifest)
-    ref = bodies.reference(reference, settings.max_docs, dedup) if reference else None
-    ref_tokens = tokenize(ref.texts) if ref else None
+    known = bodies.known_human(known_human, settings.max_docs, dedup) if known_human else None
+    known_tokens = tokenize(known.texts) if known else None
     report = {
         "report_version": REPORT_VERSION,
         "run": _run(folder),
@@ -59,8 +59,8 @@ def build_report(
             "removed_by_label": folder.shard_counts("_accounting/deduplicated", "label"),
         },
         "p_synthetic": _scores(folder, settings.bins),
-        "diversity": _diversity(folder, ref, ref_tokens, settings),
-        "trend": trend([*history, folder], ref_tokens, settings.trend_words),
+        "diversity": _diversity(folder, known, known_tokens, settings),
+        "trend": trend([*history, folder], known_tokens, settings.trend_words),
     }
     report["flags"] = [
         {"partition": label, "measure": name, "change": m["change"]}
@@ -104,17 +104,17 @@ def _scores(folder: OutputFolder, bins: int) -> dict[str, Any]:
     }
 
 
-def _diversity(folder: OutputFolder, ref: bodies.Body | None, ref_tokens, settings: ReportSettings) -> dict:
-    """Each partition's measures on its sample, against the reference's on the same number of words."""
+def _diversity(folder: OutputFolder, known: bodies.Body | None, known_tokens, settings: ReportSettings) -> dict:
+    """Each partition's measures on its sample, against the known-human text's on the same number of words."""
     partitions = {}
     for label in LABELS:
         body = bodies.partition(folder, label, settings.max_docs)
         tokens = tokenize(body.texts)
-        words = min(len(tokens), len(ref_tokens)) if ref else len(tokens)
+        words = min(len(tokens), len(known_tokens)) if known else len(tokens)
         mine = {**profile(tokens, words), "near_dup_rate": body.near_dup_rate, "mean_words": body.mean_words}
         theirs = (
-            {**profile(ref_tokens, words), "near_dup_rate": ref.near_dup_rate, "mean_words": ref.mean_words}
-            if ref
+            {**profile(known_tokens, words), "near_dup_rate": known.near_dup_rate, "mean_words": known.mean_words}
+            if known
             else {}
         )
         partitions[label] = {
@@ -123,11 +123,11 @@ def _diversity(folder: OutputFolder, ref: bodies.Body | None, ref_tokens, settin
             "measures": {k: _compared(v, theirs.get(k), settings.max_change) for k, v in mine.items()},
             "growth": _growth(tokens),
         }
-    reference = None
-    if ref:
-        reference = {**_described(ref), "name": ref.name, "skipped": ref.skipped, "mean_words": ref.mean_words,
-                     "near_dup_rate": ref.near_dup_rate, "growth": _growth(ref_tokens)}  # fmt: skip
-    return {"reference": reference, "partitions": partitions}
+    described = None
+    if known:
+        described = {**_described(known), "name": known.name, "skipped": known.skipped, "mean_words": known.mean_words,
+                     "near_dup_rate": known.near_dup_rate, "growth": _growth(known_tokens)}  # fmt: skip
+    return {"known_human": described, "partitions": partitions}
 
 
 def _growth(tokens) -> dict[str, list[int]]:
@@ -139,11 +139,11 @@ def _described(body: bodies.Body) -> dict[str, Any]:
     return {"documents": body.documents, "sample_documents": len(body.texts), "sampled": body.sampled}
 
 
-def _compared(value, reference, bound: float) -> dict[str, Any]:
-    delta = change(value, reference)
+def _compared(value, known_human, bound: float) -> dict[str, Any]:
+    delta = change(value, known_human)
     return {
         "value": value,
-        "reference": reference,
+        "known_human": known_human,
         "change": delta,
         "flagged": delta is not None and abs(delta) > bound,
     }

@@ -16,7 +16,7 @@ COLORS = {
     "uncertain": "#e0a100",
     "dead_letter": "#757575",
     "deduplicated": "#5c6bc0",
-    "reference": "#1565c0",
+    "known_human": "#1565c0",
 }
 RUN_COLORS = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00", "#558b2f", "#ad1457", "#4e342e", "#37474f")
 SECTIONS = (
@@ -86,7 +86,7 @@ def _summary(report: dict[str, Any]) -> str:
     html = "".join(f'<div class="card"><b>{escape(v)}</b>{escape(k)}</div>' for v, k in cards)
     listed = "".join(
         f"<li>{escape(f['partition'])}: {escape(MEASURES[f['measure']][0])} {_change(f['change'])} "
-        "against the reference</li>"
+        "against the known-human text</li>"
         for f in flags
     )
     return _section(
@@ -123,7 +123,7 @@ def _scores(scores: dict[str, Any]) -> str:
     )
     note = (
         f"{len(calibrated)} calibrated source(s); their synthetic thresholds are dashed: "
-        + ", ".join(f"{c['source']} {c['synthetic']:.3f} (n={c['references']})" for c in calibrated)
+        + ", ".join(f"{c['source']} {c['synthetic']:.3f} (n={c['known_human']})" for c in calibrated)
         if calibrated
         else "No source was calibrated: every document was judged by the global thresholds."
     )
@@ -133,28 +133,26 @@ def _scores(scores: dict[str, Any]) -> str:
 
 
 def _diversity(div: dict[str, Any], settings: dict[str, Any]) -> str:
-    ref = div["reference"]
+    known = div["known_human"]
     intro = (
-        f"Reference: {escape(ref['name'])}, {_int(ref['documents'])} documents"
-        + (f" ({_int(ref['sample_documents'])} sampled)" if ref["sampled"] else "")
+        f"Known-human text: {escape(known['name'])}, {_int(known['documents'])} documents"
+        + (f" ({_int(known['sample_documents'])} sampled)" if known["sampled"] else "")
         + f". Changes beyond ±{settings['max_change']:.0%} are flagged."
-        if ref
-        else "No reference given (--reference): measures without comparison."
+        if known
+        else "No known-human text given (--known-human): measures without comparison."
     )
-    tables = "".join(_partition_table(label, part, ref is not None) for label, part in div["partitions"].items())
+    tables = "".join(_partition_table(label, part, known is not None) for label, part in div["partitions"].items())
     series = [
         svg.Series(label, COLORS[label], list(zip(p["growth"]["words"], p["growth"]["types"])))
         for label, p in div["partitions"].items()
         if p["growth"]["words"]
     ]
-    if ref:
-        series.append(
-            svg.Series("reference", COLORS["reference"], list(zip(ref["growth"]["words"], ref["growth"]["types"])))
-        )
+    if known:
+        points = list(zip(known["growth"]["words"], known["growth"]["types"]))
+        series.append(svg.Series("known-human", COLORS["known_human"], points))
     growth = svg.line_chart(series, log=True, y_label="distinct words", title="type-token growth (log-log)")
-    return _section(
-        "diversity", "Diversity against the reference", f"<p>{intro}</p>", f'<div class="grid">{tables}</div>', growth
-    )
+    title = "Diversity against the known-human text"
+    return _section("diversity", title, f"<p>{intro}</p>", f'<div class="grid">{tables}</div>', growth)
 
 
 def _partition_table(label: str, part: dict[str, Any], compared: bool) -> str:
@@ -167,9 +165,9 @@ def _partition_table(label: str, part: dict[str, Any], compared: bool) -> str:
     for key, m in part["measures"].items():
         cls = ' class="flag"' if m["flagged"] else ""
         row = [escape(MEASURES[key][0]), _num(m["value"])]
-        row += [_num(m["reference"]), f"<span{cls}>{_change(m['change'])}</span>"] if compared else []
+        row += [_num(m["known_human"]), f"<span{cls}>{_change(m['change'])}</span>"] if compared else []
         rows.append(row)
-    cols = ["measure", "value", "reference", "change"] if compared else ["measure", "value"]
+    cols = ["measure", "value", "known-human", "change"] if compared else ["measure", "value"]
     return f"<div>{head}{_table(cols, rows, raw=True)}</div>"
 
 
@@ -237,7 +235,7 @@ def _trend_measures(measures: dict[str, float] | None) -> list[str]:
 
 
 def _trend_charts(trend: dict[str, Any]) -> str:
-    """Synthetic share and human distinct-2 per crawl month, one line per run (and the reference's distinct-2)."""
+    """Synthetic share and human distinct-2 per crawl month, one line per run (and the known-human distinct-2)."""
     points = [p for p in trend["points"] if p["month"] != NONE_KEY]
     months = sorted({p["month"] for p in points})
     x = {m: float(i) for i, m in enumerate(months)}
@@ -247,9 +245,9 @@ def _trend_charts(trend: dict[str, Any]) -> str:
         share.append(svg.Series(run, color, [(x[p["month"]], p["synthetic_share"]) for p in mine]))
         values = [(x[p["month"]], p["measures"]["distinct_2"]) for p in mine if p["measures"]]
         distinct.append(svg.Series(run, color, values))
-    if trend["reference"] and months:
-        flat = [(x[m], trend["reference"]["distinct_2"]) for m in months]
-        distinct.append(svg.Series("reference", COLORS["reference"], flat))
+    if trend["known_human"] and months:
+        flat = [(x[m], trend["known_human"]["distinct_2"]) for m in months]
+        distinct.append(svg.Series("known-human", COLORS["known_human"], flat))
     ticks = [(x[m], m) for m in months]
     words = _int(trend["words"])
     return svg.line_chart(
@@ -261,11 +259,11 @@ def _method(settings: dict[str, Any]) -> str:
     rows = [(name, what) for name, what in MEASURES.values()]
     note = (
         f"Text measures are taken on at most {_int(settings['max_docs'])} documents per partition (the first by "
-        "content hash, so the same documents every time) and compared with the reference on the same number of "
-        "words, since distinct-n, entropy and tail mass fall as text grows. Words: NFKC, lowercase, runs of "
+        "content hash, so the same documents every time) and compared with the known-human text on the same number "
+        "of words, since distinct-n, entropy and tail mass fall as text grows. Words: NFKC, lowercase, runs of "
         "letters and digits. Near-duplicate rate and mean length cover every document of an output folder; for "
-        "reference files the near-duplicate rate is computed on the sample with the run's MinHash settings. "
-        "Change = (value - reference) / reference."
+        "known-human files the near-duplicate rate is computed on the sample with the run's MinHash settings. "
+        "Change = (value - known-human) / known-human."
     )
     return _section("method", "Method", _table(["measure", "definition"], rows, text=True), _muted(note))
 

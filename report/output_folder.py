@@ -23,7 +23,7 @@ _EMPTY_DOCS = (
 
 
 class ReportError(ValueError):
-    """A folder or reference the report cannot read."""
+    """A folder or known-human text the report cannot read."""
 
 
 class OutputFolder:

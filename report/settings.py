@@ -11,6 +11,6 @@ class ReportSettings:
 
     max_docs: int = 20_000  # documents per partition (first by content hash) that text measures are taken on
     top: int = 20  # domains listed
-    max_change: float = 0.10  # relative change against the reference that flags a measure
+    max_change: float = 0.10  # relative change against the known-human text that flags a measure
     trend_words: int = 10_000  # words of human text per crawl month that the trend's measures are taken on
     bins: int = 50  # histogram bins of p_synthetic

@@ -12,7 +12,7 @@ from synthsieve.schemas.records import LABELS
 
 
 def print_summary(report: dict[str, Any], console: Console) -> None:
-    """Labels and shares, diversity against the reference (flags in red), dead letters and the trend."""
+    """Labels and shares, diversity against the known-human text (flags in red), dead letters and the trend."""
     run = report["run"]
     console.print(f"[bold]Corpus health[/bold] of {run['folder']}: {run['documents_read']} documents read")
     console.print(_labels(report["labels"]))
@@ -30,8 +30,8 @@ def _labels(labels: dict[str, Any]) -> Table:
 
 
 def _diversity(div: dict[str, Any]) -> Table:
-    compared = div["reference"] is not None
-    title = f"Diversity against {div['reference']['name']}" if compared else "Diversity (no reference)"
+    compared = div["known_human"] is not None
+    title = f"Diversity against {div['known_human']['name']}" if compared else "Diversity (no known-human text)"
     table = Table(title=title)
     table.add_column("measure")
     for label in LABELS:

@@ -14,15 +14,16 @@ from synthsieve.report.output_folder import MONTH, OutputFolder
 FETCH_FACTOR = 2  # whitespace words fetched per word needed: tokens and whitespace words differ a little
 
 
-def trend(folders: list[OutputFolder], reference: Tokens | None, words: int) -> dict[str, Any]:
-    """One point per run and crawl month, runs in the order given; the reference's measures at the same size."""
+def trend(folders: list[OutputFolder], known_human: Tokens | None, words: int) -> dict[str, Any]:
+    """One point per run and crawl month, runs in the order given; the known-human text's measures at the same
+    size."""
     points = [_point(folder, row, words) for folder in folders for row in folder.breakdown(MONTH, by_key=True)]
-    enough = reference is not None and len(reference) >= words
+    enough = known_human is not None and len(known_human) >= words
     return {
         "words": words,
         "runs": [str(f.path) for f in folders],
         "points": points,
-        "reference": profile(reference, words) if enough else None,
+        "known_human": profile(known_human, words) if enough else None,
     }
 
 

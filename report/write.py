@@ -23,14 +23,14 @@ def history_folders(patterns: list[str]) -> list[OutputFolder]:
 
 
 def write_report(
-    folder: str, reference: str | None, history: list[str], html_path: str | Path, settings: ReportSettings
+    folder: str, known_human: str | None, history: list[str], html_path: str | Path, settings: ReportSettings
 ) -> tuple[Path, Path, dict[str, Any]]:
     """Writes ``html_path`` and the same report as JSON beside it (``.json``); returns both paths and the report.
 
     Raises:
-        ReportError: a folder is no output folder, or the reference cannot be read.
+        ReportError: a folder is no output folder, or the known-human text cannot be read.
     """
-    report = build_report(OutputFolder(folder), reference, history_folders(history), settings)
+    report = build_report(OutputFolder(folder), known_human, history_folders(history), settings)
     html, data = Path(html_path), Path(html_path).with_suffix(".json")
     if html == data:
         raise ReportError(f"--html {html_path}: give a path ending in .html")

@@ -1,7 +1,8 @@
 """Writes the sample corpus's human texts (``kind == "human"`` in texts.py, the ground truth) as JSON Lines.
 
-They are the trusted human reference of the README's report picture: the report then asks whether the documents the
-pipeline labelled human keep the diversity of all human texts of the corpus. Usage: ``python sample/reference.py OUT``.
+They are the known-human text (``--known-human``) of the README's report picture: the report then asks whether the
+documents the pipeline labelled human keep the diversity of all human texts of the corpus. Usage:
+``python sample/reference.py OUT``.
 """
 
 from __future__ import annotations

@@ -264,8 +264,8 @@ def evaluate(
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option(
-    "--reference",
-    help="Trusted human text: an output folder (its label=human) or input files (path or glob, any input format).",
+    "--known-human",
+    help="Known-human text: an output folder (its label=human) or input files (path or glob, any input format).",
 )
 @click.option(
     "--history", multiple=True, help="Output folder (or glob of folders) of an earlier run, for the trend; repeatable."
@@ -280,13 +280,14 @@ def evaluate(
 )
 @click.option("--max-docs", type=click.IntRange(1), help="Documents per partition the text measures are taken on.")
 @click.option("--top", type=click.IntRange(1), help="Domains listed.")
-@click.option("--max-change", type=click.FloatRange(0), help="Relative change against the reference that flags.")
+@click.option("--max-change", type=click.FloatRange(0), help="Relative change against --known-human that flags.")
 @click.option("--trend-words", type=click.IntRange(1), help="Words of human text per crawl month for the trend.")
-def report(folder: str, reference: str | None, history: tuple[str, ...], html_path: str, **settings) -> None:
+def report(folder: str, known_human: str | None, history: tuple[str, ...], html_path: str, **settings) -> None:
     """Corpus-health report of an output FOLDER: an HTML page, its data as JSON, and a summary here.
 
     Counts and shares per label, domain, language, era and crawl month; p_synthetic per label with the thresholds;
-    the diversity of each partition against the reference; synthetic share and diversity per crawl month over runs.
+    the diversity of each partition against the known-human text; synthetic share and diversity per crawl month over
+    runs.
     """
     from rich.console import Console
 
@@ -297,7 +298,7 @@ def report(folder: str, reference: str | None, history: tuple[str, ...], html_pa
 
     chosen = ReportSettings(**{k: v for k, v in settings.items() if v is not None})
     try:
-        html, data, built = write_report(folder, reference, list(history), html_path, chosen)
+        html, data, built = write_report(folder, known_human, list(history), html_path, chosen)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
     console = Console()

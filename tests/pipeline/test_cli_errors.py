@@ -37,7 +37,9 @@ def test_bad_flags_are_usage_errors(good, tmp_path, flags, message):
     assert result.exit_code == 2 and message in result.output, result.output
 
 
-@pytest.mark.parametrize("command, flags", [("run", ["--known-human", "--known-synthetic"])])
+@pytest.mark.parametrize(
+    "command, flags", [("run", ["--known-human", "--known-synthetic"]), ("report", ["--known-human"])]
+)
 def test_help_names_each_role_and_no_reference_flag(command, flags):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and all(flag in result.output for flag in flags), result.output

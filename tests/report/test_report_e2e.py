@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from synthsieve.cli import main
 from synthsieve.config import load_config
-from synthsieve.report.bodies import reference
+from synthsieve.report.bodies import known_human
 from synthsieve.report.diversity import tokenize
 from synthsieve.report.html import SECTIONS
 from synthsieve.report.output_folder import OutputFolder
@@ -19,7 +19,7 @@ CORPUS = str(SAMPLE / "*")
 
 
 def _corpus_texts():
-    return reference(CORPUS, 10**6, load_config().dedup).texts
+    return known_human(CORPUS, 10**6, load_config().dedup).texts
 
 
 def _report(out, tmp_path, *args, name="report.html"):
@@ -38,41 +38,41 @@ def test_report_counts_match_the_manifest(sample_out, tmp_path):
     assert sum(r["total"] for r in report["breakdowns"]["domain"]) == sum(manifest["labels"].values())
     assert {k: sum(v) for k, v in report["p_synthetic"]["counts"].items()} == manifest["labels"]
     assert report["p_synthetic"]["thresholds"]["synthetic"] == manifest["config"]["decision"]["synthetic_threshold"]
-    assert report["diversity"]["reference"] is None and report["flags"] == []
-    assert "Labels" in output and "Diversity (no reference)" in output
+    assert report["diversity"]["known_human"] is None and report["flags"] == []
+    assert "Labels" in output and "Diversity (no known-human text)" in output
 
 
 def test_html_has_every_section_and_fetches_nothing(sample_out, tmp_path):
-    html, _, _ = _report(sample_out, tmp_path, "--reference", CORPUS)
+    html, _, _ = _report(sample_out, tmp_path, "--known-human", CORPUS)
     page = html.read_text()
     assert [s for s in SECTIONS if f'<section id="{s}">' not in page] == []
     assert page.count("<svg") == 3 + 1 + 2  # three histograms, type-token growth, two trend charts
     assert "<script" not in page and not re.search(r"""(src|href)=|url\(|@import""", page)
 
 
-def test_reference_files_are_compared_on_equal_words(sample_out, tmp_path):
-    _, report, output = _report(sample_out, tmp_path, "--reference", CORPUS)
-    ref, human = report["diversity"]["reference"], report["diversity"]["partitions"]["human"]
-    assert ref["documents"] == 58 and ref["skipped"] == 4  # the corpus's documents; its 4 bad records
-    assert human["measures"]["near_dup_rate"]["reference"] == pytest.approx(3 / 58, abs=1e-6)  # 3 planted copies
+def test_known_human_files_are_compared_on_equal_words(sample_out, tmp_path):
+    _, report, output = _report(sample_out, tmp_path, "--known-human", CORPUS)
+    known, human = report["diversity"]["known_human"], report["diversity"]["partitions"]["human"]
+    assert known["documents"] == 58 and known["skipped"] == 4  # the corpus's documents; its 4 bad records
+    assert human["measures"]["near_dup_rate"]["known_human"] == pytest.approx(3 / 58, abs=1e-6)  # 3 planted copies
     human_words = len(tokenize(OutputFolder(sample_out).sample("human")))
-    assert human["words"] == human_words < len(tokenize(_corpus_texts()))  # the reference is cut to the human's size
+    assert human["words"] == human_words < len(tokenize(_corpus_texts()))  # cut to the human's size
     assert "Diversity against" in output
 
 
 def test_a_partition_against_itself_changes_nothing(sample_out, tmp_path):
-    _, report, _ = _report(sample_out, tmp_path, "--reference", str(sample_out), "--max-change", "0")
+    _, report, _ = _report(sample_out, tmp_path, "--known-human", str(sample_out), "--max-change", "0")
     human = report["diversity"]["partitions"]["human"]["measures"]
     assert all(m["change"] in (0.0, None) and not m["flagged"] for m in human.values())
     assert any(f["partition"] == "synthetic" for f in report["flags"])
 
 
 def test_bound_and_sample_settings(sample_out, tmp_path):
-    _, strict, _ = _report(sample_out, tmp_path, "--reference", CORPUS, "--max-change", "0", "--max-docs", "5")
+    _, strict, _ = _report(sample_out, tmp_path, "--known-human", CORPUS, "--max-change", "0", "--max-docs", "5")
     changes = [m for p in strict["diversity"]["partitions"].values() for m in p["measures"].values()]
     assert len(strict["flags"]) == sum(1 for m in changes if m["change"] not in (None, 0.0))
     assert all(p["sampled"] and p["sample_documents"] == 5 for p in strict["diversity"]["partitions"].values())
-    _, loose, _ = _report(sample_out, tmp_path, "--reference", CORPUS, "--max-change", "100", name="loose.html")
+    _, loose, _ = _report(sample_out, tmp_path, "--known-human", CORPUS, "--max-change", "100", name="loose.html")
     assert loose["flags"] == []
 
 
@@ -87,8 +87,8 @@ def test_trend_over_runs_and_months(sample_out, tmp_path):
 
 
 def test_the_report_is_deterministic(sample_out, tmp_path):
-    first, _, _ = _report(sample_out, tmp_path, "--reference", CORPUS, name="a.html")
-    second, _, _ = _report(sample_out, tmp_path, "--reference", CORPUS, name="b.html")
+    first, _, _ = _report(sample_out, tmp_path, "--known-human", CORPUS, name="a.html")
+    second, _, _ = _report(sample_out, tmp_path, "--known-human", CORPUS, name="b.html")
     assert first.read_bytes() == second.read_bytes()
     assert first.with_suffix(".json").read_bytes() == second.with_suffix(".json").read_bytes()
 

@@ -76,12 +76,15 @@ class DecisionConfig:
 
 @dataclass
 class CalibrationConfig:
-    """Per-source synthetic thresholds from known-human references (``--human-reference`` and pre-LLM documents)."""
+    """Per-source synthetic thresholds from known-human documents (``--known-human`` and pre-LLM documents)."""
 
-    use_pre_llm: bool = field(default=True, metadata={"help": "documents dated before 2022-11-30 are references"})
-    min_references: int = field(default=200, metadata={"help": "fewer references: the global thresholds apply"})
+    use_pre_llm: bool = field(default=True, metadata={"help": "documents dated before 2022-11-30 are known-human"})
+    min_references: int = field(
+        default=200, metadata={"help": "fewer known-human documents: the global thresholds apply"}
+    )
     target_fpr: float = field(
-        default=0.01, metadata={"help": "at most this share of a source's references may be labelled synthetic"}
+        default=0.01,
+        metadata={"help": "at most this share of a source's known-human documents may be labelled synthetic"},
     )
     group_field: str = field(
         default="source", metadata={"help": "metadata field that groups documents without a domain"}
@@ -110,7 +113,8 @@ class DedupConfig:
     )
     farm_logit: float = field(default=2.0, metadata={"help": "added to logit(p_synthetic) of content-farm copies"})
     known_synthetic_p: float = field(
-        default=0.99, metadata={"help": "p_synthetic floor of near-duplicates of --reference text (hard evidence)"}
+        default=0.99,
+        metadata={"help": "p_synthetic floor of near-duplicates of --known-synthetic text (hard evidence)"},
     )
     drop_duplicates: bool = field(
         default=False, metadata={"help": "leave non-canonical copies out of the human and uncertain outputs"}

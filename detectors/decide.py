@@ -1,22 +1,12 @@
-"""Scores and provenance in, ``p_synthetic``, label and reasons out (scoring is separate from deciding)."""
+"""Evidence in, label and reasons out: near-duplicate signals and thresholds (scoring is ``detectors.scoring``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 NOT_JUDGED_P = 0.5
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Decision thresholds on ``p_synthetic`` and the floor that hard evidence lifts it to."""
-
-    synthetic: float
-    human: float
-    marker_p: float
 
 
 @dataclass
@@ -36,36 +26,6 @@ class Decisions:
     p_synthetic: np.ndarray
     labels: list[str]
     reasons: list[list[str]]
-
-
-def combine(
-    scores: Mapping[str, Mapping[str, np.ndarray]],
-    judged: np.ndarray,
-    gate_reasons: Sequence[str | None],
-    disclosures: Sequence[Sequence[str]],
-    marker_p: float,
-) -> Evidence:
-    """Combines detector scores and hard evidence into ``p_synthetic``.
-
-    Args:
-        scores: detector name -> its named score arrays (``p`` is a probability of synthetic, ``strong`` a count
-            of hard-evidence markers, ``reasons`` per-text reason lists).
-        judged: bool mask of texts the text detectors may judge (the gate passed them).
-        gate_reasons: ``not_scored:<why>`` for texts the gate held back, else None.
-        disclosures: per text, the provenance's AI-disclosure markers (hard evidence).
-        marker_p: the floor hard evidence lifts ``p_synthetic`` to.
-    """
-    n = len(judged)
-    probs = [s["p"] for s in scores.values() if "p" in s]
-    if not probs:  # no text detector configured: only hard evidence decides
-        judged = np.zeros(n, bool)
-        gate_reasons = [r or "not_scored:no_text_detector" for r in gate_reasons]
-    p = np.mean(probs, axis=0).astype(np.float32) if probs else np.full(n, NOT_JUDGED_P, np.float32)
-    p = np.where(judged, p, np.float32(NOT_JUDGED_P))
-    strong = sum((s["strong"] for s in scores.values() if "strong" in s), np.zeros(n, np.float32))
-    hard = (strong > 0) | np.array([bool(d) for d in disclosures], dtype=bool)
-    p = np.where(hard, np.maximum(p, marker_p), p).astype(np.float32)
-    return Evidence(p, judged, hard, _evidence_reasons(scores, judged, gate_reasons, disclosures))
 
 
 def with_near_duplicates(
@@ -110,7 +70,7 @@ def label(evidence: Evidence, synthetic: np.ndarray | float, human: np.ndarray |
     """Three-way labels from combined evidence and (per-document or global) thresholds.
 
     Hard evidence is synthetic whatever the thresholds; texts the gate held back are uncertain otherwise. The
-    returned reasons are the threshold reason alone, one per text (``decide`` prepends the evidence).
+    returned reasons are the threshold reason alone, one per text (the caller appends it to the evidence).
     """
     p, n = evidence.p_synthetic, len(evidence.p_synthetic)
     # float32 like p: a float64 0.9 is above float32(0.9), which would turn p == threshold into "below".
@@ -120,35 +80,6 @@ def label(evidence: Evidence, synthetic: np.ndarray | float, human: np.ndarray |
     labels = np.where(evidence.hard, "synthetic", np.where(evidence.judged, labels, "uncertain"))
     reasons = [[_threshold_reason(lab, p[i], syn_t[i], hum_t[i], evidence.hard[i])] for i, lab in enumerate(labels)]
     return Decisions(p_synthetic=p, labels=labels.tolist(), reasons=reasons)
-
-
-def decide(
-    scores: Mapping[str, Mapping[str, np.ndarray]],
-    judged: np.ndarray,
-    gate_reasons: Sequence[str | None],
-    disclosures: Sequence[Sequence[str]],
-    thresholds: Thresholds,
-) -> Decisions:
-    """``combine`` then ``label`` with one set of global thresholds (see ``combine`` for the arguments)."""
-    evidence = combine(scores, judged, gate_reasons, disclosures, thresholds.marker_p)
-    decisions = label(evidence, thresholds.synthetic, thresholds.human)
-    decisions.reasons = [[*why, *threshold] for why, threshold in zip(evidence.reasons, decisions.reasons)]
-    return decisions
-
-
-def _evidence_reasons(scores, judged, gate_reasons, disclosures) -> list[list[str]]:
-    out = []
-    for i, disclosed in enumerate(disclosures):
-        why = [f"disclosure:{d}" for d in disclosed]
-        if gate_reasons[i]:
-            why.append(gate_reasons[i])
-        for name, s in scores.items():
-            if "p" in s and judged[i]:
-                why.append(f"{name}:p={s['p'][i]:.2f}")
-            if "reasons" in s:
-                why.extend(s["reasons"][i])
-        out.append(why)
-    return out
 
 
 def _threshold_reason(label: str, p: float, syn_t: float, hum_t: float, hard: bool) -> str:

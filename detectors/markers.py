@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from synthsieve.detectors.base import Detector, Output, Scores
 from synthsieve.detectors.registry import register
 
 #: Hard evidence: artefacts of a chat interface or an unfilled template. A text that says it was written by an AI
@@ -22,7 +23,7 @@ STRONG = {
         r"(?:fulfill|assist|help with) (?:this|that|your) request\b",
     ),
 }
-#: Soft evidence: typical of assistants, but people write them too; reported, weighed by the stacker.
+#: Soft evidence: typical of assistants, but people write them too; reported as reasons, never decisive.
 SOFT = {
     "certainly_here_is": (("here",), r"^\W*(?:certainly|sure|absolutely|of course)[!,.]\s+here(?:'s| is| are)\b"),
     "hope_this_helps": (("hope th",), r"\bi hope (?:this|that) helps\b"),
@@ -68,20 +69,31 @@ def find_markers(lowered: str, families: list[tuple[str, tuple[str, ...], Any]])
 
 
 @register("markers_v1")
-class MarkersV1:
-    """Counts strong and soft assistant markers; each one found is a reason."""
+class MarkersV1(Detector):
+    """Counts strong and soft assistant markers; each one found is a reason. Valid in any language (the markers are
+    English chat-interface artefacts, which occur as they are in pages of every language)."""
 
     name = "markers_v1"
     version = "1"
-    outputs = ("strong", "soft")
+    outputs = (
+        Output("strong", "chat-interface artefacts found (hard evidence)"),
+        Output("soft", "assistant phrasings found (reported, not decisive)"),
+    )
+    probability = None
+    hard_evidence = "strong"
 
-    def score(self, texts: Sequence[str]) -> dict[str, np.ndarray | list[list[str]]]:
-        """Returns ``strong``/``soft`` counts per text and ``reasons`` (``marker:<code>``, ``soft_marker:<code>``)."""
+    @classmethod
+    def load(cls, model_path: str | None = None) -> MarkersV1:
+        return cls()
+
+    def score(self, texts: Sequence[str]) -> Scores:
+        """``strong`` and ``soft`` counts per text, and reasons ``marker:<code>`` / ``soft_marker:<code>``."""
         lowered = [t.lower() for t in texts]
         strong = [find_markers(t, _STRONG) for t in lowered]
         soft = [find_markers(t, _SOFT) for t in lowered]
-        return {
+        columns = {
             "strong": np.array([len(s) for s in strong], dtype=np.float32),
             "soft": np.array([len(s) for s in soft], dtype=np.float32),
-            "reasons": [[f"marker:{c}" for c in s] + [f"soft_marker:{c}" for c in w] for s, w in zip(strong, soft)],
         }
+        reasons = [[f"marker:{c}" for c in s] + [f"soft_marker:{c}" for c in w] for s, w in zip(strong, soft)]
+        return Scores(columns, reasons)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 
+from synthsieve.detectors.base import Detector, Output, Scores, declared_languages, model_file
 from synthsieve.detectors.registry import register
 from synthsieve.detectors.stylometry import features
-
-MODEL_PATH = Path(__file__).parent / "models" / "style_v1.json"
 
 
 def probability(model: dict, X: np.ndarray) -> np.ndarray:
     """P(synthetic) of each row of ``X`` under a fitted linear model.
 
     Args:
-        model: ``features`` (names), ``mean`` and ``std`` (human reference), ``clip``, ``weights``, ``bias``.
+        model: ``features`` (names), ``mean`` and ``std`` (known-human text), ``clip``, ``weights``, ``bias``.
         X: ``stylometry.features`` of the texts, columns in ``model["features"]`` order.
     """
     z = (X - np.asarray(model["mean"])) / np.asarray(model["std"])
@@ -26,27 +24,31 @@ def probability(model: dict, X: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(model["bias"] + z @ np.asarray(model["weights"]))))
 
 
-@register("style_v1")
-class StyleV1:
-    """Style detector: ``p = sigmoid(bias + weights · clip((x - mean) / std))`` over a few stylometric features.
+@register("style_v2")
+class StyleV2(Detector):
+    """Style detector: ``p = sigmoid(bias + weights · clip((x - mean) / std))`` over stylometric features.
 
-    ``mean`` and ``std`` describe human reference text, so each z-score says how far a text is from human habits.
+    ``mean`` and ``std`` describe known-human text, so each z-score says how far a text is from human habits.
     """
 
-    name = "style_v1"
-    version = "1.0.0"
-    outputs = ("p",)
+    name = "style_v2"
+    version = "2.0.0"
+    outputs = (Output("p", "P(synthetic) of the stylometric model"),)
 
-    def __init__(self, model_path: str | None = None):
-        path = Path(model_path) if model_path else MODEL_PATH
-        if not path.is_file():
-            raise FileNotFoundError(f"style model {path} is missing: run `synthsieve train` to create it")
-        self.model = json.loads(path.read_text(encoding="utf-8"))["model"]
+    def __init__(self, model: dict, languages: frozenset[str] | None):
+        self.model = model
+        self.languages = languages
 
-    def score(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Scores a batch with one ``stylometry.features`` call.
+    @classmethod
+    def load(cls, model_path: str | None = None) -> StyleV2:
+        card = json.loads(
+            model_file(
+                model_path, f"{cls.name}.json", "`synthsieve train --config` with style_v2 in detectors.enabled"
+            ).read_text("utf-8")
+        )
+        return cls(card["model"], declared_languages(card))
 
-        Returns:
-            ``{"p": float32 array}``: P(synthetic) per text, in [0, 1].
-        """
-        return {"p": probability(self.model, features(texts, self.model["features"])).astype(np.float32)}
+    def score(self, texts: Sequence[str]) -> Scores:
+        """Scores a batch with one ``stylometry.features`` call; ``p`` is in [0, 1]."""
+        p = probability(self.model, features(texts, self.model["features"]))
+        return Scores({"p": p.astype(np.float32)})

@@ -15,8 +15,9 @@ from synthsieve.dedup.clusters import near_dup_columns, near_duplicates
 from synthsieve.dedup.fingerprints import Fingerprints, fingerprints
 from synthsieve.detectors import registry
 from synthsieve.detectors.calibration import SourceThreshold, lookup, source_key
-from synthsieve.detectors.decide import Evidence, combine, label, with_near_duplicates
-from synthsieve.detectors.gate import gate, word_counts
+from synthsieve.detectors.decide import Evidence, label, with_near_duplicates
+from synthsieve.detectors.gate import word_counts
+from synthsieve.detectors.scoring import FirstStage
 from synthsieve.provenance.dates import best_date, era, parse_date
 from synthsieve.provenance.disclosure import disclosure_markers
 from synthsieve.provenance.ids import content_hash, stable_id
@@ -35,7 +36,7 @@ from synthsieve.schemas.records import (
 )
 
 DEDUPLICATED = "deduplicated"  # the output of non-canonical copies that ``--dedup`` leaves out
-LM_DETECTOR = "lm_v1"  # the second-stage detector (``pipeline.lm_stage``)
+LM_DETECTOR = "lm_v2"  # the second-stage detector (``pipeline.lm_stage``)
 
 
 @dataclass
@@ -148,16 +149,23 @@ def replace_column(table: pa.Table, name: str, column: pa.Array) -> pa.Table:
 
 
 class Annotator:
-    """Extracts, tags provenance, scores and decides, a batch at a time. Build once per worker: loads models."""
+    """Extracts, tags provenance, scores and decides, a batch at a time. Build once per worker.
 
-    def __init__(self, config: Config):
+    Args:
+        config: the run configuration.
+        first_stage: the loaded detectors, shared between the annotators of a process; loaded here when None.
+    """
+
+    def __init__(self, config: Config, first_stage: FirstStage | None = None):
         self.config = config
-        self.detectors = [registry.create(name) for name in config.detectors.enabled]
-        self.detector_versions = {d.name: d.version for d in self.detectors}
-        score_columns = [score_column(d.name, out) for d in self.detectors for out in d.outputs]
+        self.first_stage = first_stage or load_first_stage(config)
+        detectors = self.first_stage.detectors
+        self.detector_versions = {d.name: d.version for d in detectors}
+        score_columns = [score_column(d.name, out.name) for d in detectors for out in d.outputs]
         if config.lm.enabled:  # the second stage fills these for the documents it scores; null elsewhere
-            score_columns += [score_column(LM_DETECTOR, out) for out in registry.factory(LM_DETECTOR).outputs]
-            self.detector_versions[LM_DETECTOR] = registry.factory(LM_DETECTOR).version
+            lm = registry.factory(LM_DETECTOR)
+            score_columns += [score_column(lm.name, out.name) for out in lm.outputs]
+            self.detector_versions[lm.name] = lm.version
         self.scored_schema = scored_schema(score_columns)
         self.decider = Decider(config, document_schema(score_columns))
         self.minhash = config.dedup.params()
@@ -253,10 +261,9 @@ class Annotator:
         texts = [d["text"] for d in docs]
         langs, confidences = detect_languages(texts)
         n_words = word_counts(texts)
-        judged, gate_reasons = gate(texts, n_words, self.config.detectors.min_words)
-        scores = {det.name: det.score(texts) for det in self.detectors}
-        disclosures = [d["ai_disclosure"] for d in docs]
-        evidence = combine(scores, judged, gate_reasons, disclosures, self.config.decision.marker_p)
+        scored = self.first_stage.score(texts, langs, n_words, [d["ai_disclosure"] for d in docs])
+        evidence = scored.evidence
+        columns = {name: values.tolist() for name, values in scored.columns.items()}
         for i, doc in enumerate(docs):
             doc.update(
                 lang=langs[i],
@@ -265,10 +272,14 @@ class Annotator:
                 p_synthetic=float(evidence.p_synthetic[i]),
                 reasons=doc["reasons"] + evidence.reasons[i],
             )
-            for det in self.detectors:
-                for out in det.outputs:
-                    doc[score_column(det.name, out)] = float(scores[det.name][out][i])
+            for name, values in columns.items():
+                doc[name] = None if values[i] != values[i] else values[i]  # NaN: the detector did not judge it
         return evidence
+
+
+def load_first_stage(config: Config) -> FirstStage:
+    """The configured first stage (``detectors.enabled`` and the packaged models)."""
+    return FirstStage.load(config.detectors.enabled, config.detectors.min_words, config.decision.marker_p)
 
 
 def failure_letter(raw: dict[str, Any], stage: str, exc: Exception) -> dict[str, Any]:

@@ -13,9 +13,11 @@ from typing import Any
 
 import apache_beam as beam
 
+from synthsieve.pipeline.annotate import LM_DETECTOR
 from synthsieve.pipeline.manifest import count_outputs, lm_scored
 from synthsieve.pipeline.outputs import MANIFEST, delete_existing, join, publish, write_json
 from synthsieve.pipeline.staged import SCORED
+from synthsieve.schemas.records import score_column
 
 
 class Finalize(beam.PTransform):
@@ -56,7 +58,7 @@ def _finalize(_, staging: str, output: str, header: dict[str, Any], started: flo
         **counts,
     }
     if header["config"]["lm"]["enabled"]:
-        manifest["lm_scored"] = lm_scored(staging, "lm_v1__p")
+        manifest["lm_scored"] = lm_scored(staging, score_column(LM_DETECTOR, "p"))
     publish(staging, output)
     write_json(join(output, MANIFEST), manifest)
     return manifest

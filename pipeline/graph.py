@@ -208,11 +208,11 @@ class _Ledger:
 def _calibrate(source_hist, config: Config):
     source, hist = source_hist
     c = config.calibration
-    cal = calibrate(source, hist, c.target_fpr, c.min_references, config.decision.human_threshold)
+    cal = calibrate(source, hist, c.target_fpr, c.min_known_human, config.decision.human_threshold)
     if cal is not None:
         yield source, cal
 
 
 def _calibration_row(source: str, cal) -> dict:
     """The ``CALIBRATION_SCHEMA`` row of one calibrated source."""
-    return {"source": source, "known_human": cal.references, "synthetic": cal.synthetic, "human": cal.human}
+    return {"source": source, "known_human": cal.known_human, "synthetic": cal.synthetic, "human": cal.human}

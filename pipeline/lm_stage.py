@@ -1,7 +1,8 @@
-"""The second stage: ``lm_v1`` re-scores the documents the fast first stage cannot decide (pure: no Beam).
+"""The second stage: ``lm_v2`` re-scores the documents the fast first stage cannot decide (pure: no Beam).
 
-Its P(synthetic) joins the first-stage detectors' mean like any detector's, before near-duplicate signals, per-source
-calibration and the decision; documents it did not score keep null ``lm_v1__*`` columns.
+For each document it scores, the LM's evidence and the first stage's log-odds are combined by ``lm_v2``'s card into
+the document's ``p_synthetic``, before near-duplicate signals, per-source calibration and the decision; documents
+it did not score keep null ``lm_v2__*`` columns.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import pyarrow as pa
 import xxhash
 
 from synthsieve.config import Config
-from synthsieve.detectors import registry
 from synthsieve.detectors.decide import Evidence
-from synthsieve.pipeline.annotate import LM_DETECTOR, Scored, replace_column
+from synthsieve.detectors.lm import LMV2
+from synthsieve.detectors.stacker import logit
+from synthsieve.pipeline.annotate import Scored, replace_column
 from synthsieve.schemas.records import score_column
 
 
@@ -22,15 +24,18 @@ def sample_fraction(ids: list[str]) -> np.ndarray:
     return np.array([xxhash.xxh3_64_intdigest(i.encode()) for i in ids], dtype=np.float64) / 2.0**64
 
 
-def selected(scored: Scored, config: Config) -> np.ndarray:
+def selected(scored: Scored, config: Config, languages: frozenset[str] | None) -> np.ndarray:
     """Indices of a batch's documents that the LM scores.
 
-    Only judged documents without hard evidence are candidates (the gate's and the markers' decisions stand). Of
-    those: every one with ``lm.scope: all``; else the ones whose first-stage ``p_synthetic`` lies strictly between
-    the global thresholds, plus the ``lm.sample_rate`` share of the others picked by id hash, for auditing.
+    Only judged documents without hard evidence, in ``languages`` (the LM card's; None: any), are candidates (the
+    gate's and the markers' decisions stand). Of those: every one with ``lm.scope: all``; else the ones whose
+    first-stage ``p_synthetic`` lies strictly between the global thresholds, plus the ``lm.sample_rate`` share of the
+    others picked by id hash, for auditing.
     """
     ev, lm, d = scored.evidence, config.lm, config.decision
     candidates = ev.judged & ~ev.hard
+    if languages is not None:
+        candidates &= np.isin(scored.table.column("lang").to_numpy(zero_copy_only=False), sorted(languages))
     if lm.scope == "all":
         return np.flatnonzero(candidates)
     chosen = candidates & (ev.p_synthetic > d.human_threshold) & (ev.p_synthetic < d.synthetic_threshold)
@@ -40,52 +45,56 @@ def selected(scored: Scored, config: Config) -> np.ndarray:
     return np.flatnonzero(chosen)
 
 
-class SecondStage:
-    """Loads ``lm_v1`` once (``config.lm``) and re-scores the selected documents of scored batches."""
+def load_lm(config: Config) -> LMV2:
+    """``lm_v2`` as ``config.lm`` sets it up (model, card, device, dtype, batch size, threads)."""
+    lm = config.lm
+    return LMV2.load(
+        lm.model_path or None,
+        lm.card_path or None,
+        batch_size=lm.batch_size,
+        device=lm.device,
+        threads=lm.threads,
+        dtype=lm.dtype,
+    )
 
-    def __init__(self, config: Config):
-        lm = config.lm
+
+class SecondStage:
+    """Re-scores the selected documents of scored batches with ``lm_v2`` (loaded here when not given)."""
+
+    def __init__(self, config: Config, detector: LMV2 | None = None):
         self.config = config
-        self.detector = registry.create(
-            LM_DETECTOR,
-            model_path=lm.model_path or None,
-            weights_path=lm.weights_path or None,
-            max_tokens=lm.max_tokens,
-            batch_size=lm.batch_size,
-            device=lm.device,
-            threads=lm.threads,
-        )
-        enabled = [registry.factory(name) for name in config.detectors.enabled]
-        self.first_stage_p = sum("p" in det.outputs for det in enabled)
+        self.detector = detector or load_lm(config)
 
     def rescore(self, scored: Scored) -> tuple[Scored, int]:
         """The batch with the LM's scores joined in, and how many documents the LM scored."""
         if scored.table is None:
             return scored, 0
-        index = selected(scored, self.config)
+        index = selected(scored, self.config, self.detector.languages)
         if len(index) == 0:
             return scored, 0
         texts = scored.table.column("text").take(pa.array(index)).to_pylist()
-        return joined(scored, index, self.detector.score(texts), self.first_stage_p), len(index)
+        columns = self.detector.score(texts).columns
+        first = logit(scored.evidence.p_synthetic[index])
+        columns["p"] = self.detector.combine(columns["evidence"], first)
+        return joined(scored, index, columns, self.detector.name), len(index)
 
 
-def joined(scored: Scored, index: np.ndarray, scores: dict[str, np.ndarray], first_stage_p: int) -> Scored:
-    """``scored`` with the LM ``scores`` of the documents at ``index``: the ``lm_v1__*`` columns, ``p_synthetic`` the
-    mean of the ``first_stage_p`` first-stage probabilities and the LM's, and the reason ``lm_v1:p=..``."""
+def joined(scored: Scored, index: np.ndarray, columns: dict[str, np.ndarray], name: str) -> Scored:
+    """``scored`` with the LM's ``columns`` for the documents at ``index``: the ``{name}__*`` columns, its ``p`` as
+    their ``p_synthetic``, and the reason ``{name}:p=..``."""
     ev, table, n = scored.evidence, scored.table, scored.table.num_rows
     p = ev.p_synthetic.copy()
-    k = first_stage_p
-    p[index] = ((k * p[index] + scores["p"]) / (k + 1)).astype(np.float32)
+    p[index] = columns["p"]
     scored_mask = np.zeros(n, dtype=bool)
     scored_mask[index] = True
-    for name, values in scores.items():
+    for output, values in columns.items():
         column = np.zeros(n, dtype=np.float32)
         column[index] = values
-        table = replace_column(table, score_column(LM_DETECTOR, name), pa.array(column, mask=~scored_mask))
+        table = replace_column(table, score_column(name, output), pa.array(column, mask=~scored_mask))
     table = replace_column(table, "p_synthetic", pa.array(p, pa.float32()))
     reasons = table.column("reasons").to_pylist()
-    for i, lm_p in zip(index.tolist(), scores["p"].tolist()):
-        reasons[i] = [*reasons[i], f"{LM_DETECTOR}:p={lm_p:.2f}"]
+    for i, lm_p in zip(index.tolist(), columns["p"].tolist()):
+        reasons[i] = [*reasons[i], f"{name}:p={lm_p:.2f}"]
     table = replace_column(table, "reasons", pa.array(reasons, pa.list_(pa.string())))
     evidence = Evidence(p, ev.judged, ev.hard, ev.reasons)
     return Scored(

@@ -59,7 +59,7 @@ def count_outputs(folder: str) -> dict[str, Any]:
 
 
 def lm_scored(folder: str, column: str) -> dict[str, int]:
-    """Per label, how many documents the second-stage LM scored (non-null ``column``, e.g. ``lm_v1__p``)."""
+    """Per label, how many documents the second-stage LM scored (non-null ``column``, e.g. ``lm_v2__p``)."""
     return {
         label: sum(b.num_rows - b.column(0).null_count for b in iter_columns(join(folder, f"label={label}"), [column]))
         for label in LABELS

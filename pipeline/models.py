@@ -26,7 +26,7 @@ def load_annotator(config: Config):
         from synthsieve.detectors.lm import check_available
 
         try:
-            check_available(config.lm.model_path or None, config.lm.weights_path or None)
+            check_available(config.lm.model_path or None, config.lm.card_path or None)
         except FileNotFoundError as exc:
             raise ModelError(f"cannot run the second stage (lm.enabled): {exc}") from exc
     return annotator

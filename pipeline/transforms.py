@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections import Counter
 from typing import Any
 
@@ -12,6 +14,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import GlobalWindows
+from apache_beam.utils.shared import Shared
 
 from synthsieve.config import Config
 from synthsieve.detectors.calibration import bin_of
@@ -83,11 +86,15 @@ class ScoreFn(beam.DoFn):
         self.config = config
         self.known_human = known_human
         self.role = KNOWN_HUMAN if known_human else INPUT
+        self.models = Shared()
 
     def setup(self):
-        from synthsieve.pipeline.annotate import Annotator
+        from synthsieve.pipeline.annotate import Annotator, load_first_stage
 
-        self.annotator = Annotator(self.config)  # models load once per worker, never per element
+        # The detectors load once per worker process and serve every thread's DoFn (Beam's Shared); each instance
+        # keeps its own extractor (a child process).
+        first_stage = self.models.acquire(lambda: load_first_stage(self.config), tag=_model_tag(self.config, "first"))
+        self.annotator = Annotator(self.config, first_stage)
         self.dead_counter = Metrics.counter("synthsieve", "dead_letter_score")
 
     def teardown(self):
@@ -112,26 +119,34 @@ class ScoreFn(beam.DoFn):
 
 
 class SecondStageFn(beam.DoFn):
-    """A scored batch in; the same batch with ``lm_v1``'s scores joined in out, plus (source, p) known-human points.
+    """A scored batch in; the same batch with ``lm_v2``'s scores joined in out, plus (source, p) known-human points.
 
-    The language model loads once per worker, in ``setup``; on Dataflow ``lm.accelerator`` puts this step on GPU
-    workers through a resource hint.
+    The language model loads once per worker process, in ``setup`` (Beam's Shared); on Dataflow ``lm.accelerator``
+    puts this step on GPU workers through a resource hint.
     """
 
     def __init__(self, config: Config, known_human: bool = False):
         self.config = config
         self.known_human = known_human
+        self.models = Shared()
 
     def setup(self):
-        from synthsieve.pipeline.lm_stage import SecondStage
+        from synthsieve.pipeline.lm_stage import SecondStage, load_lm
 
-        self.stage = SecondStage(self.config)
+        detector = self.models.acquire(lambda: load_lm(self.config), tag=_model_tag(self.config, "lm"))
+        self.stage = SecondStage(self.config, detector)
         self.scored_counter = Metrics.counter("synthsieve", "lm_scored")
 
     def process(self, scored):
         scored, n = self.stage.rescore(scored)
         self.scored_counter.inc(n)
         yield from _points_then_scored(scored, self.config, self.known_human)
+
+
+def _model_tag(config: Config, stage: str) -> str:
+    """The key of a stage's shared models: the settings they load with (another config loads its own)."""
+    settings = (config.detectors.enabled, config.detectors.min_words, config.decision.marker_p)
+    return f"{stage}:{json.dumps(settings if stage == 'first' else dataclasses.asdict(config.lm), sort_keys=True)}"
 
 
 def _points_then_scored(scored, config: Config, known_human: bool):
@@ -149,11 +164,13 @@ class FingerprintFn(beam.DoFn):
 
     def __init__(self, config: Config):
         self.config = config
+        self.models = Shared()
 
     def setup(self):
-        from synthsieve.pipeline.annotate import Annotator
+        from synthsieve.pipeline.annotate import Annotator, load_first_stage
 
-        self.annotator = Annotator(self.config)
+        first_stage = self.models.acquire(lambda: load_first_stage(self.config), tag=_model_tag(self.config, "first"))
+        self.annotator = Annotator(self.config, first_stage)
         self.used = Metrics.counter("synthsieve", "known_synthetic_documents")
         self.dead_counter = Metrics.counter("synthsieve", "dead_letter_known_synthetic")
 

@@ -206,59 +206,119 @@ def _emit(annotator, batch: list[dict[str, Any]]) -> None:
             click.echo(json.dumps(doc, default=str, ensure_ascii=False))
 
 
+def _labelled_rows(data: tuple[str, ...]) -> list[dict]:
+    from synthsieve_training.data import DATA_PATHS, load_labeled
+
+    paths = data or [str(p) for p in DATA_PATHS if p.is_file()]
+    if not paths:
+        raise click.UsageError("no --data given and no labelled set at ../shared/data/labeled")
+    return load_labeled(paths)
+
+
+_DATA = click.option(
+    "--data",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Labelled .jsonl.gz (repeatable; default: ../shared/data/labeled/dev and more).",
+)
+_TARGETS = [
+    click.option(
+        "--target-fpr",
+        type=click.FloatRange(0, 1),
+        default=0.01,
+        show_default=True,
+        help="The largest share of out-of-fold humans the chosen thresholds may label synthetic.",
+    ),
+    click.option(
+        "--target-fnr",
+        type=click.FloatRange(0, 1),
+        default=0.10,
+        show_default=True,
+        help="The largest share of out-of-fold synthetic texts they may label human (the rest of the judged texts "
+        "between the thresholds are uncertain).",
+    ),
+]
+
+
+def _targets(command):
+    for option in reversed(_TARGETS):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False), help="Labeled JSONL(.gz).")
+@_DATA
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the models.")
-@click.option("--seed", default=13, show_default=True, help="Training seed (same data + seed = same model).")
-@click.option("--lm", is_flag=True, help="Also fit lm_v1's weights (extra lm; ~1 s per sampled text on a CPU core).")
-def train(data: str, out_dir: str, seed: int, lm: bool) -> None:
-    """Reproduce the committed detector models from a labeled set."""
-    from synthsieve.detectors.training import load_labeled, train_all
+@click.option("--seed", default=13, show_default=True, help="Training seed (same data + seed = same models).")
+@click.option(
+    "--thread",
+    default=1,
+    show_default=True,
+    help="fastText threads of the leave-one-out folds (1: the same stacker card byte for byte; the committed models "
+    "always train on one).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="YAML config: its detectors.enabled are trained (e.g. style_v2); its gate and reader settings apply.",
+)
+@click.option(
+    "--stage",
+    type=click.Choice(["first", "lm", "all"]),
+    default="first",
+    show_default=True,
+    help="first: the first-stage detectors and stacker; lm: lm_v2 (extra lm), from the last first-stage run's "
+    "out-of-fold scores; all: both.",
+)
+@_targets
+def train(
+    data, out_dir: str, seed: int, thread: int, config_path, stage: str, target_fpr: float, target_fnr: float
+) -> None:
+    """Reproduce the committed detector models from labelled sets, judged by leave-one-out (docs/DETECTION.md)."""
+    from synthsieve_training.train import train_all, train_second_stage
 
-    for path in train_all(Path(data), Path(out_dir), seed):
-        click.echo(f"wrote {path}")
-    if lm:
-        from synthsieve.detectors.lm_training import train_lm
-
-        click.echo(f"wrote {train_lm(load_labeled(data), Path(out_dir) / 'lm_v1.json')}")
+    rows, config = _labelled_rows(data), _load(config_path, {})
+    if stage in ("first", "all"):
+        for path in train_all(rows, Path(out_dir), config, seed, target_fpr, target_fnr, thread):
+            click.echo(f"wrote {path}")
+    if stage in ("lm", "all"):
+        for path in train_second_stage(rows, Path(out_dir)):
+            click.echo(f"wrote {path}")
 
 
 @main.command("eval")
-@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False), help="Labeled .jsonl.gz.")
-@click.option("--lodo", is_flag=True, help="Retrain per left-out data set and choose thresholds out of fold.")
+@_DATA
+@click.option(
+    "--lodo",
+    is_flag=True,
+    help="Retrain per left-out data set and generator family; thresholds chosen out of fold.",
+)
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="YAML config file.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the full report here as JSON.")
-@click.option(
-    "--target-fpr",
-    type=click.FloatRange(0, 1),
-    default=0.01,
-    show_default=True,
-    help="--lodo: the largest share of out-of-fold humans the chosen thresholds may label synthetic.",
-)
-@click.option(
-    "--target-fnr",
-    type=click.FloatRange(0, 1),
-    default=0.05,
-    show_default=True,
-    help="--lodo: the largest share of out-of-fold synthetic texts they may label human.",
-)
 @click.option("--seed", default=13, show_default=True, help="--lodo: training seed of every fold.")
-def evaluate(
-    data: str, lodo: bool, config_path: str | None, out: str | None, target_fpr: float, target_fnr: float, seed: int
-) -> None:
-    """Score a labeled set as the pipeline does; report metrics per data set, domain and attack.
+@click.option("--thread", default=1, show_default=True, help="--lodo: fastText threads.")
+@_targets
+def evaluate(data, lodo: bool, config_path, out, seed: int, thread: int, target_fpr: float, target_fnr: float) -> None:
+    """Score labelled sets as the pipeline does; report metrics per data set, language, domain, attack and family.
 
     Without --lodo the committed models score texts they were trained on (in-sample).
     """
-    from synthsieve.detectors.evaluation import evaluate_in_sample, evaluate_lodo, format_report
-    from synthsieve.detectors.training import load_labeled
+    from synthsieve_training.insample import GROUPINGS, evaluate_in_sample
+    from synthsieve_training.lodo import evaluate as evaluate_lodo
+    from synthsieve_training.report import group_table, markdown
 
-    config = _load(config_path, {})
-    rows = load_labeled(data)
-    report = evaluate_lodo(rows, config, seed, target_fpr, target_fnr) if lodo else evaluate_in_sample(rows, config)
-    click.echo(format_report(report))
+    rows, config = _labelled_rows(data), _load(config_path, {})
+    if lodo:
+        report = evaluate_lodo(rows, config, seed, target_fpr, target_fnr, thread).report
+        click.echo(markdown(report))
+    else:
+        report = evaluate_in_sample(rows, config)
+        click.echo(report["note"])
+        for key in GROUPINGS:
+            click.echo("\n".join(["", *group_table(key, report[f"by_{key}"])]))
     if out:
-        Path(out).write_text(json.dumps({"data": data, **report}, indent=2) + "\n", encoding="utf-8")
+        Path(out).write_text(json.dumps({"data": list(data), **report}, indent=2) + "\n", encoding="utf-8")
 
 
 @main.command()

@@ -13,6 +13,7 @@ import yaml
 INPUT_FORMATS = ("auto", "jsonl", "parquet", "warc")
 REBALANCE = ("auto", "always", "never")
 LM_SCOPES = ("uncertain", "all")
+LM_DTYPES = ("auto", "float32", "bfloat16")
 
 
 class ConfigError(ValueError):
@@ -54,8 +55,8 @@ class DetectorConfig:
     """Which detectors score the text and when a text is too short to judge."""
 
     enabled: list[str] = field(
-        default_factory=lambda: ["fasttext_char_v1", "style_v1", "markers_v1"],
-        metadata={"help": "versioned detector names"},
+        default_factory=lambda: ["fasttext_distort_v2", "fasttext_words_v1", "markers_v1"],
+        metadata={"help": "versioned detector names; their probabilities are combined by the packaged stacker"},
     )
     min_words: int = field(default=50, metadata={"help": "texts with fewer words are not judged by text detectors"})
 
@@ -65,12 +66,13 @@ class DecisionConfig:
     """Thresholds on p_synthetic: at or above ``synthetic_threshold`` is synthetic, at or below ``human_threshold``
     human, in between uncertain (the human-review queue).
 
-    Defaults are chosen from leave-one-data-set-out predictions (``synthsieve eval --lodo``): at most 1% of
-    out-of-fold human texts labelled synthetic, at most 5% of out-of-fold synthetic texts labelled human.
+    Defaults are the packaged stacker's (``models/first_stage.json``), chosen by ``synthsieve train`` from pooled
+    leave-one-data-set-out predictions: at most 1% of out-of-fold human texts labelled synthetic, at most 10% of
+    out-of-fold synthetic texts labelled human. ``lm_v2`` was fitted on the texts between them.
     """
 
-    synthetic_threshold: float = field(default=0.94832474, metadata={"help": "p_synthetic >= this: synthetic"})
-    human_threshold: float = field(default=0.34134942, metadata={"help": "p_synthetic <= this: human"})
+    synthetic_threshold: float = field(default=0.76503575, metadata={"help": "p_synthetic >= this: synthetic"})
+    human_threshold: float = field(default=0.42297015, metadata={"help": "p_synthetic <= this: human"})
     marker_p: float = field(default=0.99, metadata={"help": "p_synthetic floor when a disclosure marker fires"})
 
 
@@ -79,7 +81,7 @@ class CalibrationConfig:
     """Per-source synthetic thresholds from known-human documents (``--known-human`` and pre-LLM documents)."""
 
     use_pre_llm: bool = field(default=True, metadata={"help": "documents dated before 2022-11-30 are known-human"})
-    min_references: int = field(
+    min_known_human: int = field(
         default=200, metadata={"help": "fewer known-human documents: the global thresholds apply"}
     )
     target_fpr: float = field(
@@ -129,8 +131,9 @@ class DedupConfig:
 
 @dataclass
 class LMConfig:
-    """The second-stage language-model detector ``lm_v1`` (``pip install synthsieve[lm]``): which documents it
-    scores and with what model. Its P(synthetic) joins the first-stage detectors' mean, like any detector's."""
+    """The second-stage language-model detector ``lm_v2`` (``pip install synthsieve[lm]``): which documents it
+    scores and with what model. For those, its combiner of the LM's evidence and the first stage's log-odds gives
+    ``p_synthetic``."""
 
     enabled: bool = field(default=False, metadata={"help": "run the LM stage (--lm)"})
     scope: str = field(
@@ -141,10 +144,15 @@ class LMConfig:
         default=0.0, metadata={"help": "share of the other judged documents also scored, for auditing (by id hash)"}
     )
     model_path: str = field(default="", metadata={"help": "a .gguf file or transformers model folder; '': SmolLM2"})
-    weights_path: str = field(default="", metadata={"help": "lm_v1's fitted weights (JSON); '': the packaged ones"})
-    max_tokens: int = field(default=128, metadata={"help": "tokens scored per document (its beginning)"})
+    card_path: str = field(
+        default="", metadata={"help": "lm_v2's card (JSON: combiner, languages, tokens per text); '': packaged"}
+    )
     batch_size: int = field(default=8, metadata={"help": "documents per forward pass"})
     device: str = field(default="auto", metadata={"help": "auto (a CUDA GPU when there is one), cpu, cuda, cuda:N"})
+    dtype: str = field(
+        default="auto",
+        metadata={"help": "auto|float32|bfloat16 matrix products; auto: bfloat16 on a GPU or a CPU with bf16 units"},
+    )
     threads: int = field(default=0, metadata={"help": "torch CPU threads per worker; 0: torch's default"})
     accelerator: str = field(
         default="",
@@ -179,7 +187,7 @@ class Config:
                 raise ConfigError(f"decision.{key}: {getattr(d, key)} is outside [0, 1]")
         if not 0.0 <= self.calibration.target_fpr < 1.0:
             raise ConfigError(f"calibration.target_fpr: {self.calibration.target_fpr} is outside [0, 1)")
-        _positive("calibration.min_references", self.calibration.min_references)
+        _positive("calibration.min_known_human", self.calibration.min_known_human)
         if d.human_threshold >= d.synthetic_threshold:
             raise ConfigError(
                 f"decision.human_threshold ({d.human_threshold}) must be below "
@@ -214,12 +222,13 @@ class Config:
             raise ConfigError(f"lm.scope: {lm.scope!r} is not one of {', '.join(LM_SCOPES)}")
         if not 0.0 <= lm.sample_rate <= 1.0:
             raise ConfigError(f"lm.sample_rate: {lm.sample_rate} is outside [0, 1]")
-        for key in ("max_tokens", "batch_size"):
-            _positive(f"lm.{key}", getattr(lm, key))
+        _positive("lm.batch_size", lm.batch_size)
+        if lm.dtype not in LM_DTYPES:
+            raise ConfigError(f"lm.dtype: {lm.dtype!r} is not one of {', '.join(LM_DTYPES)}")
         if lm.threads < 0:
             raise ConfigError(f"lm.threads: {lm.threads} must be 0 (torch's default) or positive")
-        if lm.enabled and "lm_v1" in self.detectors.enabled:
-            raise ConfigError("detectors.enabled: lm_v1 runs as the second stage (lm.enabled); list it in one place")
+        if "lm_v2" in self.detectors.enabled:
+            raise ConfigError("detectors.enabled: lm_v2 runs as the second stage; turn it on with lm.enabled (--lm)")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, for the manifest."""

@@ -87,7 +87,13 @@ def toy_rows(n: int = 240, seed: int = 0, datasets=("outfox", "l2r", "argugpt"),
         label = "synthetic" if dataset == "argugpt" or i % 2 else "human"
         label = "mixed" if dataset == mixed_in and i % 7 == 0 else label
         text = " ".join(toy_sentence(rng, label != "human") for _ in range(rng.randint(3, 12)))
-        rows.append({"id": str(i), "text": text, "label": label, "dataset": dataset})
+        generator = "human" if label == "human" else ("gpt-4", "llama-2-70b", "claude-3-opus")[i % 3]
+        rows.append(
+            {
+                "id": str(i), "text": text, "label": label, "dataset": dataset, "lang": "en",
+                "group": f"{dataset}:{i // 2}", "generator": generator, "domain": "toy", "attack": "none",
+            }
+        )  # fmt: skip
     return rows
 
 

@@ -32,7 +32,7 @@ def test_yaml_then_flags_override(tmp_path):
         ("dedup:\n  farm_min_domains: 1\n", "must be at least 2"),
         ("lm:\n  scope: some\n", "lm.scope: 'some' is not one of uncertain, all"),
         ("lm:\n  sample_rate: 2\n", "lm.sample_rate: 2.0 is outside [0, 1]"),
-        ("lm:\n  enabled: true\ndetectors:\n  enabled: [lm_v1]\n", "lm_v1 runs as the second stage"),
+        ("detectors:\n  enabled: [lm_v2]\n", "lm_v2 runs as the second stage"),
         ("reader:\n  max_html_depth: 0\n", "reader.max_html_depth: 0 must be a positive integer"),
         ("reader:\n  extract_timeout_s: -1\n", "reader.extract_timeout_s: -1.0 must be 0 (no limit) or positive"),
         ("reader:\n  max_document_bytes: 5MB\n", "reader.max_document_bytes: expected int, got '5MB'"),
@@ -58,6 +58,21 @@ def test_shipped_default_yaml_matches_the_code_defaults():
     from builders import REPO
 
     assert load_config(REPO / "configs" / "default.yaml").to_dict() == load_config().to_dict()
+
+
+def test_default_thresholds_are_the_packaged_stackers_and_the_lm_band():
+    import json
+
+    from synthsieve.detectors.base import MODELS
+
+    decision = load_config().decision
+    chosen = json.loads((MODELS / "first_stage.json").read_text(encoding="utf-8"))["thresholds"]
+    assert (decision.synthetic_threshold, decision.human_threshold) == (
+        chosen["synthetic_threshold"],
+        chosen["human_threshold"],
+    )
+    band = json.loads((MODELS / "lm_v2.json").read_text(encoding="utf-8"))["band"]
+    assert band == [decision.human_threshold, decision.synthetic_threshold]
 
 
 def test_automatic_rebalance_fuses_reading_and_scoring_only_with_enough_files_per_worker():

@@ -32,7 +32,7 @@ def test_parameters_fill_the_real_run_command(tmp_path):
     ctx = _parse(
         ["--input=gs://b/crawl/a.warc.gz, gs://b/crawl/b/*.jsonl.gz", "--output=gs://b/out", f"--config={config}",
          "--known_human=gs://b/h1.jsonl,gs://b/h2.parquet", "--known_synthetic=gs://b/s.jsonl", "--dedup=true",
-         "--format=warc", "--batch_size=256", "--detectors=fasttext_char_v1,markers_v1", "--min_words=20",
+         "--format=warc", "--batch_size=256", "--detectors=fasttext_words_v1,markers_v1", "--min_words=20",
          "--synthetic_threshold=0.9", "--human_threshold=0.2", "--lm=true", "--lm_sample_rate=0.01",
          "--runner=DataflowRunner", "--project=p", "--labels={\"team\": \"data\"}"]
     )  # fmt: skip
@@ -41,7 +41,7 @@ def test_parameters_fill_the_real_run_command(tmp_path):
                    "--runner=DataflowRunner", "--project=p", '--labels={"team": "data"}'),
         "output": "gs://b/out", "config_path": str(config),
         "known_human": ("gs://b/h1.jsonl", "gs://b/h2.parquet"), "known_synthetic": ("gs://b/s.jsonl",),
-        "dedup": True, "format": "warc", "batch_size": 256, "detectors": "fasttext_char_v1,markers_v1",
+        "dedup": True, "format": "warc", "batch_size": 256, "detectors": "fasttext_words_v1,markers_v1",
         "min_words": 20, "synthetic_threshold": 0.9, "human_threshold": 0.2,
         "lm": True, "lm_all": False, "lm_sample_rate": 0.01,
     }  # fmt: skip

@@ -56,7 +56,7 @@ def test_documented_defaults_are_the_config_defaults():
     "name, value",
     [("input", "crawl/*.warc.gz"), ("input", "gs://b/a,,gs://b/c"), ("output", "gs://b/a,gs://b/c"),
      ("config", "gs://b/c.json"), ("dedup", "yes"), ("format", "csv"), ("batch_size", "0"), ("min_words", "-1"),
-     ("detectors", "fasttext_char_v1, style_v1"), ("synthetic_threshold", "1.5"), ("human_threshold", ".3")],
+     ("detectors", "fasttext_words_v1, style_v2"), ("synthetic_threshold", "1.5"), ("human_threshold", ".3")],
 )  # fmt: skip
 def test_regexes_reject_what_the_cli_or_workers_would(name, value):
     assert not _matches(name, value)

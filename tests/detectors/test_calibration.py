@@ -15,7 +15,7 @@ def test_source_is_domain_else_group_field_else_global():
     assert source_key(None, {"other": "y"}, "source") == "global"
 
 
-def test_threshold_lets_at_most_the_target_share_of_references_through():
+def test_threshold_lets_at_most_the_target_share_of_known_humans_through():
     scores = [i / 100 for i in range(100)]  # 0.00 .. 0.99
     t = threshold(_hist(scores), target_fpr=0.05)
     assert np.isclose(t, (bin_of(0.94) + 1) / BINS)  # the edge just above 0.94: 0.95..0.99 pass, five of 100
@@ -24,10 +24,10 @@ def test_threshold_lets_at_most_the_target_share_of_references_through():
     assert bin_of(1.0) == BINS - 1
 
 
-def test_calibrate_needs_enough_references_and_keeps_human_below_synthetic():
+def test_calibrate_needs_enough_known_humans_and_keeps_human_below_synthetic():
     hist = _hist([0.1] * 150 + [0.2] * 50)
-    assert calibrate("a.com", hist, 0.01, min_references=201, default_human=0.5) is None
-    cal = calibrate("a.com", hist, 0.01, min_references=200, default_human=0.5)
+    assert calibrate("a.com", hist, 0.01, min_known_human=201, default_human=0.5) is None
+    cal = calibrate("a.com", hist, 0.01, min_known_human=200, default_human=0.5)
     edge = (bin_of(0.2) + 1) / BINS  # 2 of 200 may pass: the fifty at 0.2 may not
     assert cal == SourceThreshold("a.com", 200, edge, edge)
 

@@ -1,32 +1,32 @@
 import numpy as np
 import pytest
 
-from synthsieve.detectors.decide import Thresholds, decide
-
-T = Thresholds(synthetic=0.9, human=0.5, marker_p=0.99)
+from synthsieve.detectors.decide import Evidence, label
 
 
-def _decide(p, judged=None, disclosures=None, strong=None):
+def _label(p, judged=None, hard=None, synthetic=0.9, human=0.5):
     n = len(p)
     judged = np.ones(n, bool) if judged is None else np.array(judged)
-    scores = {"ft": {"p": np.array(p, np.float32)}, "mk": {"strong": np.array(strong or [0] * n, np.float32)}}
-    reasons = [None if j else "not_scored:too_short" for j in judged]
-    return decide(scores, judged, reasons, disclosures or [[]] * n, T)
+    hard = np.zeros(n, bool) if hard is None else np.array(hard)
+    return label(Evidence(np.array(p, np.float32), judged, hard, []), synthetic, human)
 
 
 def test_thresholds_split_three_ways():
-    d = _decide([0.1, 0.5, 0.7, 0.9, 0.95])
+    d = _label([0.1, 0.5, 0.7, 0.9, 0.95])
     assert d.labels == ["human", "human", "uncertain", "synthetic", "synthetic"]
-    assert d.reasons[0] == ["ft:p=0.10", "p_synthetic=0.10<=0.50"]
-    assert d.reasons[2][-1] == "p_synthetic=0.70 between thresholds"
+    assert d.reasons[0] == ["p_synthetic=0.10<=0.50"]
+    assert d.reasons[2] == ["p_synthetic=0.70 between thresholds"]
 
 
-def test_hard_evidence_lifts_p_and_decides_even_unjudged_texts():
-    d = _decide([0.2, 0.2, 0.2], judged=[True, False, False], disclosures=[["phrase:x"], [], []], strong=[0, 1, 0])
+def test_hard_evidence_decides_even_unjudged_texts_and_unjudged_ones_wait_for_review():
+    d = _label([0.99, 0.99, 0.5], judged=[True, False, False], hard=[True, True, False])
     assert d.labels == ["synthetic", "synthetic", "uncertain"]
-    assert np.allclose(d.p_synthetic, [0.99, 0.99, 0.5])
-    assert d.reasons[0][0] == "disclosure:phrase:x"
-    assert "not_scored:too_short" in d.reasons[2]
+    assert d.reasons[1] == ["hard_evidence:p_synthetic=0.99"] and d.reasons[2] == ["held_for_review"]
+
+
+def test_per_document_thresholds_compare_in_float32():
+    d = _label([0.9, 0.9], synthetic=np.array([0.9, 0.95]), human=np.array([0.1, 0.1]))
+    assert d.labels == ["synthetic", "uncertain"]
 
 
 def test_near_duplicate_signals_raise_p_and_say_why():

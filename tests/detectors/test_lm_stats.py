@@ -1,50 +1,41 @@
-"""``lm_stats.token_statistics`` on hand-made logits, checked against values worked out by hand."""
+"""``lm_stats`` on hand-made log-probabilities, checked against values worked out by hand."""
 
 import math
 
+import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch", reason="the lm extra (torch) is not installed")
-
-from synthsieve.detectors.lm_stats import FEATURES, token_statistics  # noqa: E402
+from synthsieve.detectors.lm_stats import FEATURES, aggregate, token_values
 
 
-def _batch():
-    # Row 0: position 0 has p = (.5, .25, .25) and observes token 1; position 1 is uniform and observes token 0;
-    # position 2 is padding with logits that would change every statistic if the mask were ignored.
-    # Row 1: one scored position where the observed token is the most likely one.
-    logits = torch.tensor(
-        [
-            [[math.log(0.5), math.log(0.25), math.log(0.25)], [0.0, 0.0, 0.0], [9.0, -9.0, 0.0]],
-            [[2.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]],
-        ]
-    )
-    targets = torch.tensor([[1, 0, 1], [0, 0, 0]])
-    mask = torch.tensor([[1, 1, 0], [1, 0, 0]])
-    return logits, targets, mask
+def _values():
+    # Position 0: p = (.5, .25, .25) observing token 1; position 1: uniform observing token 0; position 2: the
+    # observed token is the most likely one.
+    probs = np.array([[0.5, 0.25, 0.25], [1 / 3, 1 / 3, 1 / 3], [0.8, 0.1, 0.1]], np.float32)
+    return token_values(np.log(probs), probs.copy(), np.array([1, 0, 0]))
 
 
-def test_features_match_hand_computed_values():
-    stats = {k: v.tolist() for k, v in token_statistics(*_batch()).items()}
-    assert set(stats) == set(FEATURES)
-    ln2, ln3, ln4 = math.log(2), math.log(3), math.log(4)
-    # Position 0: log p(x) = -ln 4, entropy = 1.5 ln 2, E[log p] = -1.5 ln 2, var = 2.5 ln^2 2 - 2.25 ln^2 2, rank 2.
-    # Position 1: log p(x) = -ln 3 = E[log p], var 0, rank 1 (ties do not count as more likely).
-    mean_logp = (-ln4 - ln3) / 2
-    assert stats["mean_logp"][0] == pytest.approx(mean_logp, abs=1e-6)
-    assert stats["std_logp"][0] == pytest.approx((ln4 - ln3) / 2, abs=1e-6)
-    assert stats["mean_entropy"][0] == pytest.approx((1.5 * ln2 + ln3) / 2, abs=1e-6)
-    assert stats["mean_logrank"][0] == pytest.approx(ln2 / 2, abs=1e-6)
-    assert stats["top1_share"][0] == pytest.approx(0.5)
-    # (log p - mu) summed: -ln 4 + 1.5 ln 2 = -0.5 ln 2; sqrt of summed variance: sqrt(0.25 ln^2 2) = 0.5 ln 2.
-    assert stats["curvature"][0] == pytest.approx(-1.0, abs=1e-5)
-    assert stats["ppl_entropy_ratio"][0] == pytest.approx(-mean_logp / ((1.5 * ln2 + ln3) / 2), abs=1e-6)
+def test_token_values_match_hand_computed_ones():
+    logp, entropy, var, rank = _values()
+    ln2, ln3 = math.log(2), math.log(3)
+    assert logp[:2] == pytest.approx([-2 * ln2, -ln3], abs=1e-6)
+    assert entropy[:2] == pytest.approx([1.5 * ln2, ln3], abs=1e-6)
+    assert var[:2] == pytest.approx([0.25 * ln2**2, 0.0], abs=1e-6)
+    assert rank.tolist() == [2.0, 1.0, 1.0]  # ties do not count as more likely
 
 
-def test_most_likely_token_has_rank_one_and_positive_curvature():
-    stats = token_statistics(*_batch())
-    z = 2.0 - math.log(math.exp(2.0) + 2.0)  # log p of the observed, most likely token
-    assert stats["mean_logp"][1].item() == pytest.approx(z, abs=1e-6)
-    assert stats["top1_share"][1].item() == 1.0
-    assert stats["mean_logrank"][1].item() == 0.0
-    assert stats["curvature"][1].item() > 0
+def test_aggregate_features_match_hand_computed_values():
+    logp, entropy, var, rank = _values()
+    f = dict(zip(FEATURES, aggregate(logp, entropy, var, rank, np.array([True, False, False]))))
+    assert f["mean_logp"] == pytest.approx(logp.mean()) and f["logp_q50"] == pytest.approx(np.median(logp))
+    assert f["top1_share"] == pytest.approx(2 / 3) and f["top10_share"] == 1.0
+    assert f["mean_logrank"] == pytest.approx(math.log(2) / 3)
+    assert f["curvature"] == pytest.approx((logp + entropy).sum() / math.sqrt(var.sum()))
+    assert f["ppl_entropy_ratio"] == pytest.approx(-logp.mean() / entropy.mean())
+    # Two sentences: token 0 alone (it ends one), then tokens 1 and 2.
+    assert f["sent_logp_std"] == pytest.approx(np.std([logp[0], logp[1:].mean()]))
+
+
+def test_one_token_texts_have_no_spread():
+    f = dict(zip(FEATURES, aggregate(*[v[:1] for v in _values()], np.array([False]))))
+    assert f["std_logp"] == 0.0 and f["sent_logp_std"] == 0.0 and f["logp_entropy_corr"] == 0.0

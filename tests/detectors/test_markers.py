@@ -7,15 +7,16 @@ def test_strong_and_soft_markers_fire_with_reasons():
         "Regenerate response",
         "Gary said the hope is that this helps the team, honestly.",
     ]
-    scores = MarkersV1().score(texts)
-    assert scores["strong"].tolist() == [1.0, 1.0, 0.0]
-    assert scores["soft"].tolist() == [2.0, 0.0, 0.0]
-    assert scores["reasons"][0] == [
+    scores = MarkersV1.load().score(texts)
+    assert scores.columns["strong"].tolist() == [1.0, 1.0, 0.0]
+    assert scores.columns["soft"].tolist() == [2.0, 0.0, 0.0]
+    assert MarkersV1.hard_evidence == "strong" and MarkersV1.probability is None and MarkersV1.languages is None
+    assert scores.reasons[0] == [
         "marker:template_placeholder",
         "soft_marker:certainly_here_is",
         "soft_marker:hope_this_helps",
     ]
-    assert scores["reasons"][2] == []
+    assert scores.reasons[2] == []
 
 
 def test_line_opening_markers_match_at_any_line_start_and_nowhere_else():
@@ -27,7 +28,7 @@ def test_line_opening_markers_match_at_any_line_start_and_nowhere_else():
         "We wrote in conclusion, then left.",  # mid-line
         "Measure. Here is the tape.",  # "sure" inside a word, mid-line
     ]
-    reasons = MarkersV1().score(texts)["reasons"]
+    reasons = MarkersV1.load().score(texts).reasons
     assert reasons == [
         ["soft_marker:certainly_here_is"],
         ["soft_marker:certainly_here_is"],

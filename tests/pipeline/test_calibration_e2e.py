@@ -32,7 +32,7 @@ def test_known_human_holds_false_positives_of_the_other_half_to_two_percent(tmp_
     known_human.write_text("".join(json.dumps(r) + "\n" for r in humans[0::2]))
     held_out.write_text("".join(json.dumps(r) + "\n" for r in humans[1::2]))
     config = tmp_path / "config.yaml"
-    config.write_text("calibration:\n  group_field: source\n  min_references: 200\n  target_fpr: 0.01\n")
+    config.write_text("calibration:\n  group_field: source\n  min_known_human: 200\n  target_fpr: 0.01\n")
     out = tmp_path / "out"
 
     def run(*extra):

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from synthsieve.cli import main
-from synthsieve.detectors import fasttext_char
+from synthsieve.detectors import base
 
 from builders import HUMAN_TEXT
 
@@ -63,11 +63,12 @@ def test_bad_config_files_name_the_key_the_value_and_what_is_allowed(good, tmp_p
 
 
 def test_a_missing_model_file_is_named(good, tmp_path, monkeypatch):
-    monkeypatch.setattr(fasttext_char, "MODEL_PATH", tmp_path / "models" / "fasttext_char_v1.ftz")
+    monkeypatch.setattr(base, "MODELS", tmp_path / "models")
     result = _run(good, "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "cannot load the models of detectors.enabled (fasttext_char_v1, style_v1, markers_v1)" in result.output
-    assert "models/fasttext_char_v1.ftz" in result.output and not (tmp_path / "out").exists()
+    names = "fasttext_distort_v2, fasttext_words_v1, markers_v1"
+    assert f"cannot load the models of detectors.enabled ({names})" in result.output
+    assert "models/fasttext_distort_v2.ftz" in result.output and not (tmp_path / "out").exists()
 
 
 def test_a_file_of_unknown_format_fails_before_the_run(good, tmp_path):

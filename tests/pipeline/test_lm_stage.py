@@ -12,7 +12,7 @@ from builders import HUMAN_TEXT, SYNTHETIC_TEXT, raw_document
 
 
 def _scored(config, p):
-    """A scored batch of four judged texts with the given first-stage p, plus one too short and one with a marker."""
+    """A scored batch of one judged text per given first-stage p, plus one too short and one with a marker."""
     raws = [raw_document(f"{HUMAN_TEXT} {i}", i, date=None, id=f"doc-{i}") for i in range(len(p))]
     raws += [
         raw_document(t, o, date=None, id=f"doc-{o}") for t, o in (("too short to judge", 10), (SYNTHETIC_TEXT, 11))
@@ -29,14 +29,15 @@ def _config(**lm):
 def test_uncertain_scope_takes_judged_documents_strictly_between_the_global_thresholds():
     config = _config()
     d = config.decision
-    scored = _scored(config, np.array([d.human_threshold, 0.5, 0.9, d.synthetic_threshold], np.float32))
+    inside = np.linspace(d.human_threshold, d.synthetic_threshold, 4)[1:3]
+    scored = _scored(config, np.array([d.human_threshold, *inside, d.synthetic_threshold], np.float32))
     assert not scored.evidence.judged[4] and scored.evidence.hard[5]  # gated and hard evidence: never scored
-    assert selected(scored, config).tolist() == [1, 2]
+    assert selected(scored, config, None).tolist() == [1, 2]
 
 
 def test_all_scope_takes_every_judged_document_without_hard_evidence():
     config = _config(scope="all")
-    assert selected(_scored(config, np.array([0.1, 0.5, 0.99], np.float32)), config).tolist() == [0, 1, 2]
+    assert selected(_scored(config, np.array([0.1, 0.5, 0.99], np.float32)), config, None).tolist() == [0, 1, 2]
 
 
 def test_audit_sample_adds_the_documents_whose_id_hash_falls_under_the_rate():
@@ -47,19 +48,26 @@ def test_audit_sample_adds_the_documents_whose_id_hash_falls_under_the_rate():
     rate = float(np.sort(fractions)[1]) + 1e-12  # exactly the two lowest hashes pass
     config = _config(sample_rate=rate)
     scored = _scored(config, np.array([0.01, 0.02, 0.03], np.float32))  # all decided by the first stage
-    assert selected(scored, config).tolist() == np.flatnonzero(fractions < rate).tolist()
+    assert selected(scored, config, None).tolist() == np.flatnonzero(fractions < rate).tolist()
 
 
-def test_joined_scores_average_with_the_first_stage_and_leave_others_null():
+def test_only_documents_in_the_lm_languages_are_candidates():
+    config = _config(scope="all")
+    scored = _scored(config, np.array([0.1, 0.5, 0.99], np.float32))
+    assert selected(scored, config, frozenset({"en"})).tolist() == [0, 1, 2]
+    assert selected(scored, config, frozenset({"de"})).tolist() == []
+
+
+def test_joined_scores_replace_p_synthetic_and_leave_others_null():
     config = _config()
     scored = _scored(config, np.array([0.2, 0.5, 0.8], np.float32))
-    scores = {"p": np.array([1.0], np.float32), **{name: np.array([3.0], np.float32) for name in FEATURES}}
-    out = joined(scored, np.array([1]), scores, first_stage_p=2)
+    columns = {"p": np.array([0.9], np.float32), "evidence": np.array([1.5], np.float32)}
+    columns |= {name: np.array([3.0], np.float32) for name in FEATURES}
+    out = joined(scored, np.array([1]), columns, "lm_v2")
     p = out.table.column("p_synthetic").to_numpy()
-    assert p[1] == pytest.approx((2 * 0.5 + 1.0) / 3)
-    assert out.evidence.p_synthetic[1] == pytest.approx((2 * 0.5 + 1.0) / 3)
+    assert p[1] == pytest.approx(0.9) and out.evidence.p_synthetic[1] == pytest.approx(0.9)
     assert p[0] == pytest.approx(0.2) and p[2] == pytest.approx(0.8)
-    assert out.table.column("lm_v1__p").to_pylist()[:3] == [None, 1.0, None]
-    assert out.table.column("lm_v1__curvature").to_pylist()[1] == 3.0
-    assert out.table.column("reasons").to_pylist()[1][-1] == "lm_v1:p=1.00"
+    assert out.table.column("lm_v2__p").to_pylist()[:3] == [None, pytest.approx(0.9), None]
+    assert out.table.column("lm_v2__curvature").to_pylist()[1] == 3.0
+    assert out.table.column("reasons").to_pylist()[1][-1] == "lm_v2:p=0.90"
     assert out.table.schema.equals(scored.table.schema)

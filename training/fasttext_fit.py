@@ -1,6 +1,6 @@
 """Trains a fastText classifier on a ``__label__`` file and saves it quantized (``.ftz``).
 
-Run it in a fresh process (``python -m synthsieve.detectors.fasttext_fit``): fastText training can end in
+Run it in a fresh process (``python -m synthsieve_training.fasttext_fit``): fastText training can end in
 "Encountered NaN" once other native libraries ran in the same process. With ``--thread 1`` the same input and
 ``--seed`` give a byte-identical model.
 """

@@ -5,9 +5,11 @@ Usage:
 
 Reads the labelled set (``.jsonl.gz``, default the shared dev set) when it exists, else the bundled sample corpus
 (``sample/corpus/*.jsonl`` and ``*.jsonl.gz``, repeated to fill the batches). Texts of at least ``--chars``
-characters are cut to that length (``--chars 0`` keeps whole texts). Each detector scores the texts in batches of
-512 through ``registry.create(name).score``; the best of ``--repeat`` rounds counts, and "combined" is the number of
-texts over the sum of the detectors' best times. Pins itself to one core and prints one JSON line.
+characters are cut to that length (``--chars 0`` keeps whole texts). Each default detector scores the texts in
+batches of 512 through ``registry.create(name).score``; the best of ``--repeat`` rounds counts, and "combined" is
+the number of texts over the sum of the detectors' best times. "first_stage" times the whole ``FirstStage.score``
+(gate, detectors, stacker, hard evidence, reasons) on the same batches. Pins itself to one core and prints one JSON
+line.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import os
 import time
 from pathlib import Path
 
+from synthsieve.config import load_config
 from synthsieve.detectors import registry
+from synthsieve.detectors.gate import word_counts
+from synthsieve.pipeline.annotate import load_first_stage
 
-DETECTORS = ("fasttext_char_v1", "style_v1", "markers_v1")
 BATCH = 512
 ROOT = Path(__file__).resolve().parent.parent
 LABELED = ROOT.parent / "shared" / "data" / "labeled" / "dev.jsonl.gz"
@@ -56,16 +60,25 @@ def load_texts(data: Path, chars: int, docs: int) -> tuple[str, list[str]]:
     return source, texts
 
 
-def best_seconds(detector, batches: list[list[str]], repeat: int) -> float:
-    """Best wall time of ``repeat`` rounds of scoring every batch."""
-    detector.score(batches[0])  # warm-up: lazy imports and caches
+def best_seconds(score, batches: list, repeat: int) -> float:
+    """Best wall time of ``repeat`` rounds of ``score(batch)`` over every batch."""
+    score(batches[0])  # warm-up: lazy imports and caches
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         for batch in batches:
-            detector.score(batch)
+            score(batch)
         times.append(time.perf_counter() - started)
     return min(times)
+
+
+def first_stage_call(stage):
+    """``FirstStage.score`` of a batch of English texts (languages and word counts precomputed, not timed)."""
+
+    def prepared(batch):
+        return batch, ["en"] * len(batch), word_counts(batch), [[]] * len(batch)
+
+    return lambda item: stage.score(*item), prepared
 
 
 def main() -> None:
@@ -79,10 +92,14 @@ def main() -> None:
     os.sched_setaffinity(0, {args.core})
     source, texts = load_texts(args.data, args.chars, args.docs)
     batches = [texts[i : i + BATCH] for i in range(0, len(texts), BATCH)]
-    seconds = {name: best_seconds(registry.create(name), batches, args.repeat) for name in DETECTORS}
+    config = load_config()
+    names = config.detectors.enabled
+    seconds = {name: best_seconds(registry.create(name).score, batches, args.repeat) for name in names}
     rates = {name: round(len(texts) / s) for name, s in seconds.items()}
+    rates["combined"] = round(len(texts) / sum(seconds.values()))
+    score, prepared = first_stage_call(load_first_stage(config))
+    rates["first_stage"] = round(len(texts) / best_seconds(score, [prepared(b) for b in batches], args.repeat))
     result = {"source": source, "docs": len(texts), "chars": args.chars, "docs_per_s": rates}
-    result["docs_per_s"]["combined"] = round(len(texts) / sum(seconds.values()))
     print(json.dumps(result))
 
 

@@ -7,7 +7,7 @@
 Per data set (the input's ``dataset`` field, kept in ``metadata``): documents, how many the LM scored, the labels of
 each run, and the AUROC of ``p_synthetic`` (human against synthetic; mixed texts left out) over the LM-scored
 documents in each run. The detectors were trained on this labelled set, so the AUROCs are in-sample: the
-leave-one-data-set-out figures are ``bench/lm_lodo.py``'s.
+leave-one-data-set-out figures are in ``detectors/models/lm_v2.json`` (``synthsieve train --stage lm``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from synthsieve.schemas.records import LABELS
 
 QUERY = """
 select coalesce(a.metadata['dataset'], '(none)') as dataset, a.metadata['label'] as truth,
-       a.label as label_a, b.label as label_b, a.p_synthetic as p_a, b.p_synthetic as p_b, b.lm_v1__p is not null as lm
+       a.label as label_a, b.label as label_b, a.p_synthetic as p_a, b.p_synthetic as p_b, b.lm_v2__p is not null as lm
 from read_parquet('{a}/label=*/*.parquet', hive_partitioning=true) a
 join read_parquet('{b}/label=*/*.parquet', hive_partitioning=true) b using (id)
 """

@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from synthsieve.detectors.gate import gate, word_counts
+from synthsieve.detectors.gate import _CODE_LINE, _code_lines_at_most, gate, word_counts
 
 from builders import HUMAN_TEXT, SYNTHETIC_TEXT
 
@@ -45,3 +47,21 @@ def test_word_counts_and_min_words():
     judged, reasons = gate(["one two three", "word " * 60], n, min_words=50)
     assert n.tolist() == [3, 60] and judged.tolist() == [False, True]
     assert reasons == ["not_scored:too_short", None]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", " ", "\t", "  \n"]),
+            st.sampled_from(["def f", "from x import y", "x = 1", "return y", "if (a)", "word", "#include <a>"]),
+            st.sampled_from(["", ";", " {", "}", "; ", ";\n\n"]),
+        ),
+        min_size=3,
+        max_size=12,
+    )
+)
+def test_code_line_bound_is_never_below_the_regex(parts):
+    # The bound lets the gate skip the code regex on prose; it must never undercount what the regex finds.
+    text = "\n".join(indent + body + end for indent, body, end in parts)
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert _code_lines_at_most(text, lines) >= len(_CODE_LINE.findall(text))

@@ -19,6 +19,7 @@ from synthsieve.detectors.base import Detector, Scores
 from synthsieve.detectors.decide import NOT_JUDGED_P, Evidence
 from synthsieve.detectors.gate import gate
 from synthsieve.detectors.stacker import STACKER_PATH, Stacker
+from synthsieve.schemas.records import score_column
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ class FirstStage:
                 hard |= np.nan_to_num(scored[d.name].columns[d.hard_evidence]) > 0
         p = np.where(hard, np.maximum(p, self.marker_p), p).astype(np.float32)
         reasons = self._reasons(scored, judged, detected.why_not, disclosures)
-        columns = {f"{name}__{out}": values for name, s in scored.items() for out, values in s.columns.items()}
+        columns = {score_column(name, out): values for name, s in scored.items() for out, values in s.columns.items()}
         return FirstStageScores(Evidence(p, judged, hard, reasons), columns)
 
     def with_stacker(self, stacker: Stacker) -> FirstStage:

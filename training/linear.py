@@ -51,6 +51,12 @@ def fit_logistic(
     return beta
 
 
+def human_scale(X: np.ndarray, human: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean and standard deviation of the ``human`` rows of ``X``: the z-scale of known-human text."""
+    mean = np.average(X[human], axis=0, weights=w[human])
+    return mean, np.sqrt(np.average((X[human] - mean) ** 2, axis=0, weights=w[human])) + 1e-9
+
+
 def fit_zscored(X: np.ndarray, y: np.ndarray, groups: np.ndarray, names: list[str], l2: float) -> dict:
     """``p = sigmoid(bias + weights . clip((x - mean) / std))``, z-scores against the known-human rows (every
     group's humans weighing the same), fitted with every (group, target) pair weighing the same.
@@ -59,9 +65,7 @@ def fit_zscored(X: np.ndarray, y: np.ndarray, groups: np.ndarray, names: list[st
         ``{"features", "clip", "mean", "std", "weights", "bias"}``, as ``style.probability`` applies it.
     """
     w = balanced_weights(groups, y)
-    human = y == 0
-    mean = np.average(X[human], axis=0, weights=w[human])
-    std = np.sqrt(np.average((X[human] - mean) ** 2, axis=0, weights=w[human])) + 1e-9
+    mean, std = human_scale(X, y == 0, w)
     beta = fit_logistic(np.clip((X - mean) / std, -CLIP, CLIP), y, w, l2)
     return {
         "features": list(names),

@@ -23,7 +23,7 @@ from synthsieve.detectors.lm_stats import FEATURES
 from synthsieve.detectors.metrics import auroc
 from synthsieve.detectors.stacker import logit
 from synthsieve_training.data import HUMAN_PARTNERS, Columns, family_folds
-from synthsieve_training.linear import CLIP, balanced_weights, fit_logistic, rounded
+from synthsieve_training.linear import CLIP, balanced_weights, fit_logistic, human_scale, rounded
 
 RECIPE = {"per_group": 150, "human_factor": 2, "seed": 7, "max_tokens": 128, "l2": 3.0, "languages": ["en"]}
 
@@ -62,8 +62,7 @@ def cached_statistics(rows: list[dict], index: np.ndarray, cache: Path, lm: Lang
 
 
 def _block(X: np.ndarray, human: np.ndarray, w: np.ndarray) -> dict:
-    mean = np.average(X[human], axis=0, weights=w[human])
-    std = np.sqrt(np.average((X[human] - mean) ** 2, axis=0, weights=w[human])) + 1e-9
+    mean, std = human_scale(X, human, w)
     return {"mean": mean.tolist(), "std": std.tolist(), "clip": CLIP}
 
 

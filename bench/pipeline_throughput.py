@@ -26,7 +26,7 @@ def run_once(inputs: list[str], beam_flags: list[str]) -> dict:
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         wall = time.perf_counter() - started
-        manifest = json.loads((Path(out) / "manifest.json").read_text())
+        manifest = json.loads((Path(out) / "_manifest.json").read_text())
     read = manifest["documents_read"]
     return {
         "wall_s": round(wall, 2),

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NOT_JUDGED_P = 0.5
-
 
 @dataclass
 class Evidence:
-    """A batch's combined evidence, aligned with its texts: what a decision needs besides thresholds."""
+    """A batch's combined evidence, aligned with its texts: what a decision needs besides thresholds.
+
+    ``p_synthetic`` is NaN for a text no detector scored and no hard evidence decided (a null in the output).
+    """
 
     p_synthetic: np.ndarray
     judged: np.ndarray
@@ -39,9 +40,10 @@ def with_near_duplicates(
 ) -> tuple[Evidence, list[list[str]]]:
     """Evidence raised by near-duplicate signals, and the reasons each document gains.
 
-    A near-duplicate of known synthetic text is hard evidence (``p_synthetic`` at least ``known_p``); a copy in a
-    cluster spanning ``farm_min_domains`` or more registered domains (a content farm) has ``farm_logit`` added to
-    the log-odds of its ``p_synthetic``, a signal that moves it towards review, not proof on its own.
+    A near-duplicate of known synthetic text is hard evidence (``p_synthetic`` at least ``known_p``, also for a text
+    no detector scored); a copy in a cluster spanning ``farm_min_domains`` or more registered domains (a content
+    farm) has ``farm_logit`` added to the log-odds of its ``p_synthetic``, a signal that moves it towards review, not
+    proof on its own: a text no detector scored stays unscored (NaN).
 
     Args:
         evidence: the batch's combined detector evidence.
@@ -53,7 +55,7 @@ def with_near_duplicates(
     farm = n_domains >= farm_min_domains
     logit = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1)) + farm_logit
     p = np.where(farm, 1.0 / (1.0 + np.exp(-logit)), p)
-    p = np.where(known, np.maximum(p, known_p), p).astype(np.float32)
+    p = np.where(known, np.fmax(p, known_p), p).astype(np.float32)  # fmax: NaN (not scored) becomes known_p
     reasons = [
         [
             *([f"near_dup:count={c}"] if c > 1 else []),
@@ -69,7 +71,7 @@ def with_near_duplicates(
 def label(evidence: Evidence, synthetic: np.ndarray | float, human: np.ndarray | float) -> Decisions:
     """Three-way labels from combined evidence and (per-document or global) thresholds.
 
-    Hard evidence is synthetic whatever the thresholds; texts the gate held back are uncertain otherwise. The
+    Hard evidence is synthetic whatever the thresholds; texts no detector judged are uncertain otherwise. The
     returned reasons are the threshold reason alone, one per text (the caller appends it to the evidence).
     """
     p, n = evidence.p_synthetic, len(evidence.p_synthetic)

@@ -3,7 +3,8 @@
 Texts pass the gate (``gate``), the configured detectors score the texts in the languages they declare, the stacker
 turns their probabilities into ``p_synthetic``, and hard evidence (strong markers, AI disclosures) lifts it to the
 marker floor. A text is judged when the gate passes it and every probability detector and the stacker declare its
-language; otherwise it is ``not_scored:<why>`` and stays uncertain unless hard evidence decides.
+language; otherwise it is ``not_scored:<why>``, has no ``p_synthetic`` (NaN) and stays uncertain unless hard
+evidence decides.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 
 from synthsieve.detectors import registry
 from synthsieve.detectors.base import Detector, Scores
-from synthsieve.detectors.decide import NOT_JUDGED_P, Evidence
+from synthsieve.detectors.decide import Evidence
 from synthsieve.detectors.gate import gate
 from synthsieve.detectors.stacker import STACKER_PATH, Stacker
 from synthsieve.schemas.records import score_column
@@ -117,9 +118,10 @@ class FirstStage:
         return Detected(judged, why_not, scored)
 
     def evidence(self, detected: Detected, disclosures: Sequence[Sequence[str]]) -> FirstStageScores:
-        """``p_synthetic`` (the stacked probabilities, lifted by hard evidence), reasons and score columns."""
+        """``p_synthetic`` (the stacked probabilities, lifted by hard evidence; NaN where neither), reasons and score
+        columns."""
         judged, scored = detected.judged, detected.scored
-        p = np.full(len(judged), NOT_JUDGED_P, np.float32)
+        p = np.full(len(judged), np.nan, np.float32)
         if judged.any():
             probabilities = {d.name: scored[d.name].columns[d.probability][judged] for d in self.probabilistic}
             p[judged] = self.stacker.combine(probabilities)
@@ -127,7 +129,7 @@ class FirstStage:
         for d in self.detectors:
             if d.hard_evidence is not None:
                 hard |= np.nan_to_num(scored[d.name].columns[d.hard_evidence]) > 0
-        p = np.where(hard, np.maximum(p, self.marker_p), p).astype(np.float32)
+        p = np.where(hard, np.fmax(p, self.marker_p), p).astype(np.float32)  # fmax: a NaN p becomes the floor
         reasons = self._reasons(scored, judged, detected.why_not, disclosures)
         columns = {score_column(name, out): values for name, s in scored.items() for out, values in s.columns.items()}
         return FirstStageScores(Evidence(p, judged, hard, reasons), columns)
@@ -172,14 +174,15 @@ class FirstStage:
 def spoken(
     judged: np.ndarray, why_not: list[str | None], langs: Sequence[str], languages: frozenset[str] | None
 ) -> tuple[np.ndarray, list[str | None]]:
-    """``judged`` narrowed to the texts in ``languages`` (None: all), the others ``not_scored:language=<lang>``."""
+    """``judged`` narrowed to the texts in ``languages`` (None: all), the others ``not_scored:language=<lang>``.
+
+    The language is the reason even where the gate had one: no detector could score the text at any length (and
+    whitespace words undercount scripts written without spaces, so a long Chinese text would read ``too_short``).
+    """
     if languages is None:
         return judged, why_not
     ok = np.fromiter((lang in languages for lang in langs), dtype=bool, count=len(langs))
-    why_not = [
-        r or (None if ok[i] or not judged[i] else f"not_scored:language={langs[i]}") for i, r in enumerate(why_not)
-    ]
-    return judged & ok, why_not
+    return judged & ok, [r if ok[i] else f"not_scored:language={langs[i]}" for i, r in enumerate(why_not)]
 
 
 def _score_rows(detector: Detector, texts: Sequence[str], rows: np.ndarray) -> Scores:

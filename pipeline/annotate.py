@@ -135,7 +135,7 @@ class Decider:
             [*r, *dup, *why, cal] for r, dup, why, cal in zip(reasons, dup_reasons, decisions.reasons, calibration)
         ]
         table = replace_column(table, "reasons", pa.array(reasons, pa.list_(pa.string())))
-        table = replace_column(table, "p_synthetic", pa.array(evidence.p_synthetic, pa.float32()))
+        table = replace_column(table, "p_synthetic", p_column(evidence.p_synthetic))
         for name, column in near.items():
             table = table.append_column(self.schema.field(name), column)
         return table.cast(self.schema), np.array(decisions.labels)
@@ -146,6 +146,11 @@ def replace_column(table: pa.Table, name: str, column: pa.Array) -> pa.Table:
     index = table.schema.get_field_index(name)
     field = table.schema.field(index)
     return table.set_column(index, field, column.cast(field.type))
+
+
+def p_column(p: np.ndarray) -> pa.Array:
+    """``p_synthetic`` as a column: null where NaN (no detector scored the document)."""
+    return pa.array(p, pa.float32(), from_pandas=True)
 
 
 class Annotator:
@@ -231,8 +236,9 @@ class Annotator:
 
     def _provenance(self, raw: dict[str, Any], text: str, meta: Any, reasons: list[str]) -> dict[str, Any]:
         metadata = raw["metadata"] or {}
-        published = parse_date(meta.published_date if meta and meta.published_date else raw["date"])
+        published = parse_date(meta.published_date if meta and meta.published_date else raw["published_date"])
         crawl = parse_date(raw["crawl_date"])
+        modified = (meta.modified_date if meta else None, metadata.get("last_modified"))
         digest = content_hash(text)
         return {
             "id": raw["id"] or stable_id(raw["source_uri"], raw["source_offset"], digest),
@@ -247,7 +253,7 @@ class Annotator:
             "content_type": raw["content_type"],
             "crawl_date": crawl,
             "published_date": published,
-            "era": era(best_date(published or parse_date(metadata.get("last_modified")), crawl)),
+            "era": era(best_date(published, crawl, *modified)),
             "ai_disclosure": disclosure_markers(
                 text, meta.generator if meta else None, meta.digital_source_type if meta else None
             ),
@@ -263,13 +269,14 @@ class Annotator:
         n_words = word_counts(texts)
         scored = self.first_stage.score(texts, langs, n_words, [d["ai_disclosure"] for d in docs])
         evidence = scored.evidence
+        p = evidence.p_synthetic.tolist()
         columns = {name: values.tolist() for name, values in scored.columns.items()}
         for i, doc in enumerate(docs):
             doc.update(
                 lang=langs[i],
                 lang_confidence=float(confidences[i]),
                 n_words=int(n_words[i]),
-                p_synthetic=float(evidence.p_synthetic[i]),
+                p_synthetic=None if p[i] != p[i] else p[i],  # NaN: no detector scored it
                 reasons=doc["reasons"] + evidence.reasons[i],
             )
             for name, values in columns.items():

@@ -21,7 +21,7 @@ from synthsieve.schemas.records import score_column
 
 
 class Finalize(beam.PTransform):
-    """Publishes ``staging`` into ``output`` and writes ``output/manifest.json`` after every one of ``written``.
+    """Publishes ``staging`` into ``output`` and writes ``output/_manifest.json`` after every one of ``written``.
 
     Args:
         staging: the folder the sinks wrote into.

@@ -15,11 +15,13 @@ from synthsieve.config import Config
 from synthsieve.detectors.calibration import calibrate
 from synthsieve.pipeline.annotate import DEDUPLICATED
 from synthsieve.pipeline.near_dup import NearDuplicates
+from synthsieve.pipeline.outputs import DEAD_LETTERS, SKIPPED_RECORDS
 from synthsieve.pipeline.transforms import (
     DEAD_LETTER,
     FILE_STATS,
     KNOWN_DOCUMENTS,
     KNOWN_HUMAN_POINTS,
+    SKIPPED,
     DecideFn,
     FingerprintFn,
     HistogramFn,
@@ -38,6 +40,7 @@ from synthsieve.schemas.records import (
     KNOWN_HUMAN,
     KNOWN_SYNTHETIC,
     LABELS,
+    SKIPPED_SCHEMA,
 )
 
 PARQUET = dict(codec="zstd", file_name_suffix=".parquet")
@@ -58,7 +61,8 @@ def build(
     Args:
         pipeline: the Beam pipeline to extend.
         paths: matched input files (one element each, so files are read in parallel).
-        out_dir: folder (any Beam filesystem) that receives ``label=*/``, ``dead_letter/`` and ``_accounting/``, and
+        out_dir: folder (any Beam filesystem) that receives ``label=*/`` and ``_accounting/`` (dead letters and
+            skipped records included), and
             the staged scored batches (``_scored/``, deleted by the final step).
         config: the run configuration.
         schema: the document schema for the configured detectors.
@@ -71,7 +75,7 @@ def build(
         raise ValueError("reader.rebalance must be resolved first (pipeline.run.with_rebalance)")
     read = _read(pipeline, "", paths, config, INPUT)
     scored = _score(read.batches, "", config, known_human=False, spread=config.reader.rebalance == "always")
-    ledger = _Ledger([read[DEAD_LETTER], scored[DEAD_LETTER]], [read[FILE_STATS]], [])
+    ledger = _Ledger([read[DEAD_LETTER], scored[DEAD_LETTER]], [read[SKIPPED]], [read[FILE_STATS]], [])
     clusters = _near_duplicates(pipeline, scored["scored"], config, known_synthetic, ledger)
     points = [scored[KNOWN_HUMAN_POINTS]]
     if known_human:
@@ -141,7 +145,8 @@ def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config
         pipeline
         | f"{prefix}Inputs" >> beam.Create(sorted(paths))
         | f"{prefix}SpreadFiles" >> beam.Reshuffle()
-        | f"{prefix}Read" >> beam.ParDo(ReadFileFn(config, role)).with_outputs(DEAD_LETTER, FILE_STATS, main="batches")
+        | f"{prefix}Read"
+        >> beam.ParDo(ReadFileFn(config, role)).with_outputs(DEAD_LETTER, SKIPPED, FILE_STATS, main="batches")
     )
 
 
@@ -166,26 +171,32 @@ def _score(batches, prefix: str, config: Config, known_human: bool, spread: bool
 
 @dataclasses.dataclass
 class _Ledger:
-    """What every input, known-human and known-synthetic file's accounting needs: dead letters, documents read,
-    known documents used."""
+    """What every input, known-human and known-synthetic file's accounting needs: dead letters, skipped records,
+    records read, known documents used."""
 
     dead_letters: list
+    skipped: list
     file_stats: list
     known_documents: list
 
     def add(self, read, used) -> None:
         """A known-human or known-synthetic input's read and scoring (or fingerprinting) outputs."""
         self.dead_letters += [read[DEAD_LETTER], used[DEAD_LETTER]]
+        self.skipped.append(read[SKIPPED])
         self.file_stats.append(read[FILE_STATS])
         self.known_documents.append(used[KNOWN_DOCUMENTS])
 
     def write(self, out_dir: str) -> list:
-        """Writes the dead letters and the accounting; returns the sinks' results (the final step waits on them)."""
+        """Writes the dead letters, skipped records and the accounting; returns the sinks' results (the final step
+        waits on them)."""
         written = [
             self.dead_letters
             | "DeadLetters" >> beam.Flatten()
             | "WriteDeadLetters"
-            >> WriteToParquet(f"{out_dir}/dead_letter/part", schema=DEAD_LETTER_SCHEMA, **PARQUET),
+            >> WriteToParquet(f"{out_dir}/{DEAD_LETTERS}/part", schema=DEAD_LETTER_SCHEMA, **PARQUET),
+            self.skipped
+            | "Skipped" >> beam.Flatten()
+            | "WriteSkipped" >> WriteToParquet(f"{out_dir}/{SKIPPED_RECORDS}/part", schema=SKIPPED_SCHEMA, **PARQUET),
             self.file_stats
             | "FileStats" >> beam.Flatten()
             | "WriteFileStats"

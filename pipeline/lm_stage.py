@@ -15,7 +15,7 @@ from synthsieve.config import Config
 from synthsieve.detectors.decide import Evidence
 from synthsieve.detectors.lm import LMV2
 from synthsieve.detectors.stacker import logit
-from synthsieve.pipeline.annotate import Scored, replace_column
+from synthsieve.pipeline.annotate import Scored, p_column, replace_column
 from synthsieve.schemas.records import score_column
 
 
@@ -91,7 +91,7 @@ def joined(scored: Scored, index: np.ndarray, columns: dict[str, np.ndarray], na
         column = np.zeros(n, dtype=np.float32)
         column[index] = values
         table = replace_column(table, score_column(name, output), pa.array(column, mask=~scored_mask))
-    table = replace_column(table, "p_synthetic", pa.array(p, pa.float32()))
+    table = replace_column(table, "p_synthetic", p_column(p))
     reasons = table.column("reasons").to_pylist()
     for i, lm_p in zip(index.tolist(), columns["p"].tolist()):
         reasons[i] = [*reasons[i], f"{name}:p={lm_p:.2f}"]

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
-from synthsieve.pipeline.outputs import iter_columns, join, read_columns
+from synthsieve.pipeline.outputs import ACCOUNTING, DEAD_LETTERS, SKIPPED_RECORDS, iter_columns, join, read_columns
 from synthsieve.schemas.records import INPUT, LABELS
 
 DEDUPLICATED = "deduplicated"
 USED = "used"
+SKIPPED = "skipped"
 
 FILE_ERROR = "unreadable_file"
 #: Dead-letter reasons that say a file is damaged: what followed the damage in it may be lost.
@@ -21,9 +23,9 @@ DAMAGE = ("truncated_file", "truncated_record", "content_length_mismatch", "inva
 def count_outputs(folder: str) -> dict[str, Any]:
     """Per-label, per-dead-letter-reason and per-input-file counts of a run's shards, with the accounting check.
 
-    ``documents read = human + synthetic + uncertain + dead_letter + deduplicated`` must hold per input file, and
-    ``documents read = used + dead_letter`` per ``--known-human`` / ``--known-synthetic`` file; a file that could
-    not be opened is listed under ``file_errors``, one that is damaged under ``damaged_files``.
+    ``records read = human + synthetic + uncertain + dead_letter + skipped + deduplicated`` must hold per input
+    file, and ``records read = used + dead_letter + skipped`` per ``--known-human`` / ``--known-synthetic`` file; a
+    file that could not be opened is listed under ``file_errors``, one that is damaged under ``damaged_files``.
     """
     per_file: dict[str, Counter] = defaultdict(Counter)
     labels = Counter()
@@ -32,27 +34,33 @@ def count_outputs(folder: str) -> dict[str, Any]:
         for batch in iter_columns(join(folder, f"label={label}"), ["source_uri", *_NEAR_COLUMNS]):
             labels[label] += _count_per_file(batch, per_file, label)
             near.add(batch)
-    for batch in iter_columns(join(folder, "_accounting", "deduplicated"), ["source_uri"]):
+    for batch in iter_columns(join(folder, ACCOUNTING, "deduplicated"), ["source_uri"]):
         near.add_removed(_count_per_file(batch, per_file, DEDUPLICATED))
     letters = _DeadLetters(folder)
     known: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for role, uri, n in letters.per_file:
         (per_file[uri] if role == INPUT else known[role, uri])["dead_letter"] += n
+    skipped = _skipped(folder)
+    for (role, uri), reasons in skipped.items():
+        (per_file[uri] if role == INPUT else known[role, uri])[SKIPPED] += sum(reasons.values())
     _count_reads(folder, per_file, known)
     files = {uri: _file_entry(c) for uri, c in sorted(per_file.items())}
     read = sum(c["read"] for c in per_file.values())
     reasons = letters.reasons[INPUT]
-    written = sum(labels.values()) + sum(reasons.values()) + near.removed
+    skipped_input = sum((c for (role, _), c in skipped.items() if role == INPUT), Counter())
+    written = sum(labels.values()) + sum(reasons.values()) + sum(skipped_input.values()) + near.removed
     known_files = {f"{role}:{uri}": _known_entry(role, c) for (role, uri), c in sorted(known.items())}
+    skipped_known = sum((c for (role, _), c in skipped.items() if role != INPUT), Counter())
     return {
         "documents_read": read,
         "labels": {label: labels[label] for label in LABELS},
-        "dead_letter": {"total": sum(reasons.values()), "by_reason": dict(sorted(reasons.items()))},
+        "dead_letter": _by_reason(reasons),
+        "skipped": _by_reason(skipped_input),
         "near_duplicates": near.summary(),
         "file_errors": letters.file_errors,
         "damaged_files": letters.damaged,
         "files": files,
-        "known": _known_summary(known_files, letters.reasons),
+        "known": _known_summary(known_files, letters.reasons, skipped_known),
         "calibration": _calibration(folder),
         "balanced": read == written and all(f["balanced"] for f in [*files.values(), *known_files.values()]),
     }
@@ -77,7 +85,7 @@ class _DeadLetters:
     """The dead letters of a run, counted per (role, file) and reason; whole-file errors and damage listed."""
 
     def __init__(self, folder: str):
-        table = read_columns(join(folder, "dead_letter"), ["source_uri", "role", "reason", "message"])
+        table = read_columns(join(folder, DEAD_LETTERS), ["source_uri", "role", "reason", "message"])
         per_file, self.reasons, damaged = Counter(), defaultdict(Counter), defaultdict(Counter)
         self.file_errors = []
         for row in table.to_pylist() if table is not None else []:
@@ -97,33 +105,50 @@ class _DeadLetters:
 def _count_reads(folder: str, per_file: dict[str, Counter], known: dict[tuple[str, str], Counter]) -> None:
     """Adds documents read (every role) and known-human and known-synthetic documents used to the per-file
     counters."""
-    stats = read_columns(join(folder, "_accounting", "files"), ["source_uri", "role", "documents_read"])
+    stats = read_columns(join(folder, ACCOUNTING, "files"), ["source_uri", "role", "documents_read"])
     for row in stats.to_pylist() if stats is not None else []:
         uri, role = row["source_uri"], row["role"]
         (per_file[uri] if role == INPUT else known[role, uri])["read"] += row["documents_read"]
-    used = read_columns(join(folder, "_accounting", "known_documents"), ["source_uri", "role", "documents"])
+    used = read_columns(join(folder, ACCOUNTING, "known_documents"), ["source_uri", "role", "documents"])
     for row in used.to_pylist() if used is not None else []:
         known[row["role"], row["source_uri"]][USED] += row["documents"]
 
 
+def _skipped(folder: str) -> dict[tuple[str, str], Counter]:
+    """Skipped records per (role, file) and reason, counted a row group at a time."""
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for batch in iter_columns(join(folder, SKIPPED_RECORDS), ["role", "source_uri", "reason"]):
+        grouped = (
+            pa.Table.from_batches([batch]).group_by(["role", "source_uri", "reason"]).aggregate([([], "count_all")])
+        )
+        for row in grouped.to_pylist():
+            counts[row["role"], row["source_uri"]][row["reason"]] += row["count_all"]
+    return counts
+
+
+def _by_reason(reasons: Counter) -> dict[str, Any]:
+    return {"total": sum(reasons.values()), "by_reason": dict(sorted(reasons.items()))}
+
+
 def _file_entry(counts: Counter) -> dict[str, Any]:
-    entry = {key: counts[key] for key in ("read", *LABELS, "dead_letter", DEDUPLICATED)}
-    entry["balanced"] = entry["read"] == sum(counts[k] for k in (*LABELS, "dead_letter", DEDUPLICATED))
+    entry = {key: counts[key] for key in ("read", *LABELS, "dead_letter", SKIPPED, DEDUPLICATED)}
+    entry["balanced"] = entry["read"] == sum(counts[k] for k in (*LABELS, "dead_letter", SKIPPED, DEDUPLICATED))
     return entry
 
 
 def _known_entry(role: str, counts: Counter) -> dict[str, Any]:
-    entry = {"role": role, **{key: counts[key] for key in ("read", USED, "dead_letter")}}
-    entry["balanced"] = entry["read"] == entry[USED] + entry["dead_letter"]
+    entry = {"role": role, **{key: counts[key] for key in ("read", USED, "dead_letter", SKIPPED)}}
+    entry["balanced"] = entry["read"] == entry[USED] + entry["dead_letter"] + entry[SKIPPED]
     return entry
 
 
-def _known_summary(files: dict[str, dict[str, Any]], reasons: dict[str, Counter]) -> dict[str, Any]:
-    """Documents read from ``--known-human`` and ``--known-synthetic`` files, how many were used, and why not."""
+def _known_summary(files: dict[str, dict[str, Any]], reasons: dict[str, Counter], skipped: Counter) -> dict[str, Any]:
+    """Records read from ``--known-human`` and ``--known-synthetic`` files, how many were used, and why not."""
     summary = {"documents_read": sum(f["read"] for f in files.values())}
     summary[USED] = sum(f[USED] for f in files.values())
     merged = sum((c for role, c in reasons.items() if role != INPUT), Counter())
-    summary["dead_letter"] = {"total": sum(merged.values()), "by_reason": dict(sorted(merged.items()))}
+    summary["dead_letter"] = _by_reason(merged)
+    summary[SKIPPED] = _by_reason(skipped)
     return {**summary, "files": files}
 
 
@@ -161,7 +186,7 @@ class _NearDuplicateCounts:
 
 
 def _calibration(folder: str) -> dict[str, Any]:
-    table = read_columns(join(folder, "_accounting", "calibration"), ["source", "known_human", "synthetic", "human"])
+    table = read_columns(join(folder, ACCOUNTING, "calibration"), ["source", "known_human", "synthetic", "human"])
     rows = sorted(table.to_pylist() if table is not None else [], key=lambda r: (-r["known_human"], r["source"]))
     for row in rows:
         row["synthetic"], row["human"] = round(row["synthetic"], 4), round(row["human"], 4)

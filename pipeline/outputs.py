@@ -11,9 +11,14 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 STAGING = "_staging"
-MANIFEST = "manifest.json"
+#: Every file that is not a document shard has a name starting with ``_``, which pandas, pyarrow, Polars and Spark
+#: leave out when they read the output folder as one table.
+MANIFEST = "_manifest.json"
+ACCOUNTING = "_accounting"
+DEAD_LETTERS = f"{ACCOUNTING}/dead_letter"
+SKIPPED_RECORDS = f"{ACCOUNTING}/skipped"
 #: A run's outputs; the manifest first: it is deleted first and written last, so a folder with a manifest is complete.
-PUBLISHED = (MANIFEST, "label=human", "label=synthetic", "label=uncertain", "dead_letter", "_accounting")
+PUBLISHED = (MANIFEST, "label=human", "label=synthetic", "label=uncertain", ACCOUNTING)
 
 
 def join(*parts: str) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import logging
 import os
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.options import pipeline_options as beam_options
 from apache_beam.options.pipeline_options import DirectOptions, GoogleCloudOptions, PipelineOptions, WorkerOptions
 
@@ -18,10 +19,11 @@ from synthsieve import __version__
 from synthsieve.config import Config
 from synthsieve.pipeline import graph
 from synthsieve.pipeline.finalize import Finalize
+from synthsieve.pipeline.inputs import check_formats, check_output, input_sizes, match_inputs
+from synthsieve.pipeline.local_runner import local_runner
 from synthsieve.pipeline.models import load_annotator
 from synthsieve.pipeline.outputs import MANIFEST, STAGING, delete_existing, join, read_json
 from synthsieve.progress import Silent
-from synthsieve.readers.files import UnsupportedFormat, detect_format
 
 BYTES_PER_PARTITION = 64 << 20
 MIN_PARTITIONS = 4
@@ -29,43 +31,14 @@ FILES_PER_WORKER = 4  # with fewer input files per worker, read batches are shuf
 LOCAL_RUNNERS = ("FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
 
 
-class InputError(ValueError):
-    """An input pattern matches no file or cannot be listed, or a matched file's format cannot be told."""
-
-
 class OptionsError(ValueError):
     """A pass-through flag is no Beam pipeline option, or lacks its value."""
 
 
-def match_inputs(patterns: list[str]) -> list[str]:
-    """Expands paths and globs on any Beam filesystem; every pattern must match at least one file."""
-    paths = []
-    for pattern in patterns:
-        try:
-            found = [m.path for m in FileSystems.match([pattern])[0].metadata_list]
-        except Exception as exc:  # Beam wraps filesystem errors in BeamIOError
-            raise InputError(f"cannot list input {pattern}: {exc}") from exc
-        if not found:
-            raise InputError(f"no input file matches {pattern}")
-        paths.extend(found)
-    return sorted(set(paths))
-
-
-def check_formats(paths: list[str], configured: str) -> None:
-    """Fails, naming every such file, when the format of a matched file cannot be told from its name."""
-    unknown = []
-    for path in paths:
-        try:
-            detect_format(path, configured)
-        except UnsupportedFormat:
-            unknown.append(path)
-    if unknown:
-        raise InputError(f"cannot tell the format of {', '.join(unknown)}: use --format jsonl|parquet|warc")
-
-
-def check_beam_flags(beam_args: list[str]) -> None:
-    """Fails on a flag that no Beam pipeline option defines (a typo would otherwise be dropped with a warning) and
-    on a Beam flag that takes a value but is not written ``--flag=value``."""
+def check_beam_flags(beam_args: list[str], own_flags: Sequence[str] = ()) -> None:
+    """Fails on a flag that no Beam pipeline option defines (a typo would otherwise be dropped with a warning),
+    naming the closest of Beam's and ``own_flags``, and on a Beam flag that takes a value but is not written
+    ``--flag=value``."""
     parser = beam_options._BeamArgumentParser(allow_abbrev=False, add_help=False, exit_on_error=False)
     for cls in {str(c): c for c in PipelineOptions.__subclasses__()}.values():
         cls._add_argparse_args(parser)
@@ -76,12 +49,14 @@ def check_beam_flags(beam_args: list[str]) -> None:
             raise OptionsError(f"{arg} needs a value: write Beam options as {arg}=VALUE") from None
     unknown = [a for a in parser.parse_known_args(beam_args)[1] if a.startswith("--")]
     if unknown:
-        raise OptionsError(f"unknown option(s) {', '.join(unknown)}: neither synthsieve's nor a Beam pipeline option")
+        known = [*own_flags, *(flag for action in parser._actions for flag in action.option_strings)]
+        named = ", ".join(_with_closest(arg, known) for arg in unknown)
+        raise OptionsError(f"unknown option {named}: neither synthsieve's nor a Beam pipeline option")
 
 
-def input_sizes(paths: list[str]) -> list[int]:
-    """Size in bytes of each matched input file (0 where a filesystem does not say)."""
-    return [sum(m.size_in_bytes or 0 for m in FileSystems.match([p])[0].metadata_list) for p in paths]
+def _with_closest(arg: str, known: list[str]) -> str:
+    closest = difflib.get_close_matches(arg.split("=", 1)[0], known, n=1)
+    return f"{arg} (did you mean {closest[0]}?)" if closest else arg
 
 
 def with_partitions(config: Config, n_bytes: int) -> Config:
@@ -129,8 +104,7 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
         if not any(a.startswith("--direct_num_workers") for a in args):
             args += [f"--direct_num_workers={os.cpu_count() or 1}"]
     if not any(a.startswith("--default_sdk_harness_log_level") for a in args):
-        level = logging.getLogger().getEffectiveLevel()
-        args += [f"--default_sdk_harness_log_level={logging.getLevelName(max(level, logging.WARNING))}"]
+        args += [f"--default_sdk_harness_log_level={logging.getLevelName(logging.getLogger().getEffectiveLevel())}"]
     return PipelineOptions(args)
 
 
@@ -143,19 +117,24 @@ def run_job(
     known_synthetic: list[str] = (),
     progress: Silent | None = None,
 ) -> dict[str, Any] | None:
-    """Runs the whole job and returns the manifest it wrote to ``output/manifest.json``; None when the runner only
+    """Runs the whole job and returns the manifest it wrote to ``output/_manifest.json``; None when the runner only
     described the job (``--template_location``, as a Flex Template launcher does): the job writes it when it ends.
 
-    ``known_human`` are paths or globs of known-human text that calibrate per-source thresholds;
-    ``known_synthetic`` of known-synthetic text whose near-duplicates are synthetic; ``progress`` shows the phases.
+    ``inputs`` are paths, globs or folders; ``known_human`` those of known-human text that calibrate per-source
+    thresholds; ``known_synthetic`` of known-synthetic text whose near-duplicates are synthetic; ``progress`` shows
+    the phases.
     """
     progress = progress or Silent()
     check_beam_flags(beam_args)
+    fmt = config.reader.format
     with progress.phase("listing inputs") as say:
-        paths = match_inputs(inputs)
-        known_human_paths = match_inputs(list(known_human)) if known_human else []
-        known_synthetic_paths = match_inputs(list(known_synthetic)) if known_synthetic else []
-        check_formats(paths + known_human_paths + known_synthetic_paths, config.reader.format)
+        paths, folders = match_inputs(inputs, fmt)
+        known_human_paths, human_folders = match_inputs(list(known_human), fmt)
+        known_synthetic_paths, synthetic_folders = match_inputs(list(known_synthetic), fmt)
+        check_formats(paths + known_human_paths + known_synthetic_paths, fmt)
+        check_output(
+            output, paths + known_human_paths + known_synthetic_paths, folders + human_folders + synthetic_folders
+        )
         sizes = input_sizes(paths)
         n_bytes = sum(sizes) + sum(input_sizes(known_synthetic_paths))
         config = with_partitions(config, n_bytes)
@@ -179,7 +158,7 @@ def run_job(
         "beam_options": _effective(options),
     }
     started = time.time()
-    with progress.job(), beam.Pipeline(options=options) as pipeline:  # the job runs when the pipeline's block ends
+    with progress.job(), beam.Pipeline(local_runner(options), options=options) as pipeline:  # runs when it ends
         written = graph.build(
             pipeline, paths, staging, config, annotator.decider.schema, known_human_paths, known_synthetic_paths
         )
@@ -191,7 +170,7 @@ def run_job(
 
 def accounting_problems(manifest: dict[str, Any]) -> list[str]:
     """What makes a run fail after it wrote its output: input files that could not be read, and files whose
-    documents read are not all labelled, dead-lettered, deduplicated or used as known-human or known-synthetic
+    records read are not all labelled, dead-lettered, skipped, deduplicated or used as known-human or known-synthetic
     documents."""
     problems = [f"cannot read {e['source_uri']} ({e['role']}): {e['message']}" for e in manifest["file_errors"]]
     entries = [*manifest["files"].items(), *manifest["known"]["files"].items()]
@@ -200,7 +179,7 @@ def accounting_problems(manifest: dict[str, Any]) -> list[str]:
             counts = ", ".join(f"{k} {v}" for k, v in entry.items() if k not in ("balanced", "role"))
             problems.append(f"accounting does not balance for {name}: {counts}")
     if not manifest["balanced"] and not problems:
-        problems.append("accounting does not balance: documents read != labelled + dead-lettered + deduplicated")
+        problems.append("accounting does not balance: records read != documents + dead letters + skipped + copies")
     return problems
 
 

@@ -25,6 +25,7 @@ from synthsieve.readers.records import dead_letter
 from synthsieve.schemas.records import INPUT, KNOWN_HUMAN, KNOWN_SYNTHETIC
 
 DEAD_LETTER = "dead_letter"
+SKIPPED = "skipped"
 FILE_STATS = "file_stats"
 KNOWN_HUMAN_POINTS = "known_human_points"  # (source, p_synthetic) that calibrate per-source thresholds
 KNOWN_DOCUMENTS = "known_documents"  # ((role, source_uri), n): known-human or known-synthetic documents a batch used
@@ -32,7 +33,8 @@ OUTPUT_BLOCK_BYTES = 32 << 20  # labelled rows gathered into one output table (o
 
 
 class ReadFileFn(beam.DoFn):
-    """One input path in; batches of raw documents out, plus dead letters and the file's read count.
+    """One input path in; batches of raw documents out, plus skipped records, dead letters and the file's count of
+    records read.
 
     A file that cannot be opened, or is not in its format, gives one ``unreadable_file`` dead letter (offset -1).
     """
@@ -44,6 +46,7 @@ class ReadFileFn(beam.DoFn):
     def setup(self):
         self.read_counter = Metrics.counter("synthsieve", "documents_read")
         self.dead_counter = Metrics.counter("synthsieve", "dead_letter_read")
+        self.skipped_counter = Metrics.counter("synthsieve", "skipped")
 
     def process(self, path: str):
         reader = self.config.reader
@@ -51,11 +54,16 @@ class ReadFileFn(beam.DoFn):
         try:
             fmt = detect_format(path, reader.format)
             with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
-                for kind, record in read_file(stream, path, fmt, reader.max_document_bytes, reader.batch_size):
+                records = read_file(stream, path, fmt, reader.max_document_bytes, reader.batch_size, reader.fields)
+                for kind, record in records:
                     read += 1
                     if kind == "dead":
                         self.dead_counter.inc()
                         yield beam.pvalue.TaggedOutput(DEAD_LETTER, {**record, "role": self.role})
+                        continue
+                    if kind == "skip":
+                        self.skipped_counter.inc()
+                        yield beam.pvalue.TaggedOutput(SKIPPED, {**record, "role": self.role})
                         continue
                     batch.append(record)
                     if len(batch) >= reader.batch_size:

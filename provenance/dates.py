@@ -47,31 +47,35 @@ def parse_date(value: object) -> datetime | None:
     return parsed if _MIN_YEAR <= parsed.year <= _MAX_YEAR else None
 
 
-def best_date(published: object, crawl: object) -> datetime | None:
-    """Returns the best estimate of when a document was written.
+def best_date(published: object, crawl: object, *modified: object) -> datetime | None:
+    """Returns the best estimate of when the text as fetched was written: its latest known date.
 
-    The published date is used when present, unless it is later than the crawl date: a page cannot have been written
-    after it was fetched, so the crawl date is an upper bound on the writing date and wins over such a bogus claim.
+    The latest of the published and modified dates is used when there is one, unless it is later than the crawl
+    date: a page cannot have been written after it was fetched, so the crawl date is an upper bound on the writing
+    date and wins over such a bogus claim. A page published in 2016 and modified in 2024 dates from 2024.
 
     Args:
         published: The claimed publication date, in any form ``parse_date`` accepts.
         crawl: The crawl (fetch) date, in any form ``parse_date`` accepts.
+        *modified: Claimed dates of later versions (``dateModified``, HTTP ``Last-Modified``), in the same forms.
 
     Returns:
-        A UTC datetime, or None when neither value parses.
+        A UTC datetime, or None when no value parses.
     """
-    published_dt, crawl_dt = parse_date(published), parse_date(crawl)
-    if published_dt is None or crawl_dt is None:
-        return published_dt or crawl_dt
-    return min(published_dt, crawl_dt)
+    claimed = max(filter(None, map(parse_date, (published, *modified))), default=None)
+    crawl_dt = parse_date(crawl)
+    if claimed is None or crawl_dt is None:
+        return claimed or crawl_dt
+    return min(claimed, crawl_dt)
 
 
 def era(best: datetime | None) -> str:
     """Classifies a writing date relative to ``LLM_ERA_START`` (2022-11-30 UTC).
 
-    Callers pass ``best_date(published, crawl)``, so the era comes from the published date when there is one and
-    from the crawl date otherwise. The crawl date alone is conclusive for ``pre_llm``: the text existed when it was
-    fetched, so a fetch before 2022-11-30 proves it predates LLM writing at scale. A later crawl date without a
+    Callers pass ``best_date(published, crawl, *modified)``, so the era comes from the latest published or modified
+    date when there is one (any known version on or after 2022-11-30 makes it ``llm``) and from the crawl date
+    otherwise. The crawl date alone is conclusive for ``pre_llm``: the text existed when it was fetched, so a fetch
+    before 2022-11-30 proves it predates LLM writing at scale. A later crawl date without a
     published date is only an upper bound, so downstream should read ``llm`` as "possibly LLM-era".
 
     Args:

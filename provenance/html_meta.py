@@ -1,4 +1,4 @@
-"""Provenance metadata from raw HTML: published date, generator, IPTC digital source type and title."""
+"""Provenance metadata from raw HTML: published and modified dates, generator, IPTC digital source type, title."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ _DATE_META_SELECTORS = (
     'meta[name="pubdate" i]',
     'meta[itemprop="datePublished" i]',
 )
+# Meta tags holding the date of the page's latest version, most trusted first.
+_MODIFIED_META_SELECTORS = (
+    'meta[property="article:modified_time" i]',
+    'meta[property="og:updated_time" i]',
+    'meta[itemprop="dateModified" i]',
+)
 _SOURCE_TYPE_META_SELECTOR = 'meta[name="digitalsourcetype" i], meta[property$="digitalsourcetype" i]'
 _IPTC_PATH = "cv.iptc.org/newscodes/digitalsourcetype/"
 _IPTC_URI = re.compile(rf"https?://{re.escape(_IPTC_PATH)}\w+")
@@ -32,12 +38,14 @@ class HtmlMeta:
 
     Attributes:
         published_date: Unparsed publication date (see ``dates.parse_date``).
+        modified_date: Unparsed date of the latest modification.
         generator: ``<meta name="generator">`` contents; several tags are joined with ``"; "``.
         digital_source_type: IPTC digital source type as written: a term, an IPTC URI or a schema.org name.
         title: Document title.
     """
 
     published_date: str | None = None
+    modified_date: str | None = None
     generator: str | None = None
     digital_source_type: str | None = None
     title: str | None = None
@@ -48,9 +56,11 @@ def parse_html_meta(html: str, tree: HTMLTree | None = None) -> HtmlMeta:
 
     Published date, first hit wins: ``article:published_time``, ``<meta name="date">``, ``<meta name="pubdate">``,
     ``<meta itemprop="datePublished">``, JSON-LD ``datePublished`` (top level, top-level lists and ``@graph``), then
-    ``<time datetime>`` inside ``<article>``. Digital source type: JSON-LD ``digitalSourceType``, then
-    ``digitalsourcetype`` meta tags, then any attribute holding an IPTC digital-source-type URI. Metadata of embedded
-    media (JSON-LD ImageObject, ``<img>``, ``og:image:*``) is skipped: it describes the media, not the text.
+    ``<time datetime>`` inside ``<article>``. Modified date, likewise: ``article:modified_time``, ``og:updated_time``,
+    ``<meta itemprop="dateModified">``, then JSON-LD ``dateModified``. Digital source type: JSON-LD
+    ``digitalSourceType``, then ``digitalsourcetype`` meta tags, then any attribute holding an IPTC
+    digital-source-type URI. Metadata of embedded media (JSON-LD ImageObject, ``<img>``, ``og:image:*``) is skipped:
+    it describes the media, not the text.
 
     Args:
         html: The decoded HTML document.
@@ -69,6 +79,7 @@ def parse_html_meta(html: str, tree: HTMLTree | None = None) -> HtmlMeta:
     json_ld = list(_json_ld_nodes(document))
     return HtmlMeta(
         published_date=_published_date(document, json_ld),
+        modified_date=_first_meta(document, _MODIFIED_META_SELECTORS) or _first_json_ld_value(json_ld, "dateModified"),
         generator=_generator(document),
         digital_source_type=_digital_source_type(document, json_ld, html),
         title=tree.title or None,
@@ -76,12 +87,16 @@ def parse_html_meta(html: str, tree: HTMLTree | None = None) -> HtmlMeta:
 
 
 def _published_date(document: DOMNode, json_ld: list[dict]) -> str | None:
-    for selector in _DATE_META_SELECTORS:
-        if value := _first_attr(document, selector, "content"):
-            return value
-    return _first_json_ld_value(json_ld, "datePublished") or _first_attr(
-        document, "article time[datetime]", "datetime"
+    return (
+        _first_meta(document, _DATE_META_SELECTORS)
+        or _first_json_ld_value(json_ld, "datePublished")
+        or _first_attr(document, "article time[datetime]", "datetime")
     )
+
+
+def _first_meta(document: DOMNode, selectors: tuple[str, ...]) -> str | None:
+    """The content of the first tag that matches a selector and has one, trying the selectors in order."""
+    return next((value for selector in selectors if (value := _first_attr(document, selector, "content"))), None)
 
 
 def _generator(document: DOMNode) -> str | None:

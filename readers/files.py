@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
+from synthsieve.readers.arc import read_arc
+from synthsieve.readers.fields import FieldMap
 from synthsieve.readers.jsonl import read_jsonl
 from synthsieve.readers.parquet import read_parquet
 from synthsieve.readers.warc import read_warc
@@ -14,13 +16,26 @@ from synthsieve.readers.warc import read_warc
 _SUFFIXES = {
     ".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl",
     ".parquet": "parquet", ".pq": "parquet",
-    ".warc": "warc", ".arc": "warc",
+    ".wet": "wet", ".warc": "warc", ".arc": "arc",
 }  # fmt: skip
 _COMPRESSIONS = (".gz", ".zst", ".zstd")
+_COMPRESSION_MAGIC = {"gzip": b"\x1f\x8b", "zstd": b"\x28\xb5\x2f\xfd"}
+_MAGIC = {
+    b"\x1f\x8b": "gzip",
+    b"\x28\xb5\x2f\xfd": "zstd",
+    b"PAR1": "Parquet",
+    b"WARC/": "WARC",
+    b"filedesc://": "ARC",
+}
+_WAT = "a WAT file (Common Crawl's metadata: no document text): read the WET (.warc.wet.gz) or WARC files instead"
 
 
 class UnsupportedFormat(ValueError):
-    """The input's format cannot be told from its name and was not given."""
+    """The input's format cannot be told from its name and was not given, or synthsieve does not read it."""
+
+
+class WrongContent(ValueError):
+    """The file's bytes are not what its name or the configured format says (a whole-file error)."""
 
 
 def detect_format(path: str, configured: str = "auto") -> str:
@@ -30,21 +45,65 @@ def detect_format(path: str, configured: str = "auto") -> str:
     name = path.lower()
     for comp in _COMPRESSIONS:
         name = name.removesuffix(comp)
+    if name.endswith(".wat"):
+        raise UnsupportedFormat(f"{path} is {_WAT}")
     for suffix, fmt in _SUFFIXES.items():
         if name.endswith(suffix):
             return fmt
-    raise UnsupportedFormat(f"cannot tell the format of {path}: use --format jsonl|parquet|warc")
+    raise UnsupportedFormat(f"cannot tell the format of {path}: use --format jsonl|parquet|warc|wet|arc")
 
 
 def read_file(
-    stream: IO[bytes], path: str, fmt: str, max_bytes: int, batch_size: int = 1024
+    stream: IO[bytes],
+    path: str,
+    fmt: str,
+    max_bytes: int,
+    batch_size: int = 1024,
+    fields: Mapping[str, list[str]] | None = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yields ``("doc", raw)`` / ``("dead", letter)`` for every record of one file opened as raw bytes."""
-    if fmt == "warc":
-        return read_warc(stream, path, max_bytes)  # fastwarc detects gzip members itself
+    """Yields ``("doc", raw)`` / ``("skip", skipped)`` / ``("dead", letter)`` for every record of one file opened
+    as raw bytes. ``fields`` (``reader.fields``) replaces default paths of JSON and Parquet fields.
+
+    Raises:
+        WrongContent: a ``.gz``/``.zst`` file is not compressed so, or a JSON-lines file holds another format.
+    """
+    if fmt in ("warc", "wet"):
+        return read_warc(stream, path, max_bytes, fmt)  # fastwarc detects gzip members itself
+    if fmt == "arc":
+        return read_arc(stream, path, max_bytes)
+    field_map = FieldMap.of(fields)  # once per file, not per record
     if fmt == "parquet":
-        return read_parquet(stream, path, max_bytes, batch_size)
-    return read_jsonl(_decompressed(stream, path), path, max_bytes)
+        return read_parquet(stream, path, max_bytes, batch_size, field_map)
+    return read_jsonl(_checked_jsonl(stream, path), path, max_bytes, field_map)
+
+
+def _checked_jsonl(stream: IO[bytes], path: str) -> IO[bytes]:
+    """The decompressed stream of a JSON-lines file, after checking that a ``.gz``/``.zst`` file starts like one and
+    that its content does not start like another known format (a cut or corrupt stream is left to the reader)."""
+    head, compression = _head(stream), _compression(path)
+    magic = _COMPRESSION_MAGIC.get(compression, b"")
+    if head[: len(magic)] != magic[: len(head)]:  # a file cut inside the magic number is left to the reader
+        raise WrongContent(f"{path} is not {compression} data as its name says (it starts with {head[:8]!r})")
+    data = _decompressed(stream, path)
+    if compression:
+        try:
+            head = data.peek(16)[:16]
+        except Exception:  # noqa: BLE001 - a cut or corrupt stream: read_jsonl dead-letters it where it breaks
+            head = b""
+    if other := next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None):
+        raise WrongContent(f"{path} is a {other} file, not JSON lines: rename it or pass the right --format")
+    return data
+
+
+def _head(stream: IO[bytes]) -> bytes:
+    head = stream.read(16)
+    stream.seek(0)
+    return head
+
+
+def _compression(path: str) -> str | None:
+    name = path.lower()
+    return "gzip" if name.endswith(".gz") else "zstd" if name.endswith((".zst", ".zstd")) else None
 
 
 def _decompressed(stream: IO[bytes], path: str) -> IO[bytes]:

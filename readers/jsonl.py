@@ -8,7 +8,8 @@ import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
-from synthsieve.readers.records import dead_letter, from_mapping
+from synthsieve.readers.fields import FieldMap
+from synthsieve.readers.records import DEFAULT_FIELDS, NoText, dead_letter, from_mapping
 
 FORMAT = "jsonl"
 _CHUNK = 1 << 20
@@ -17,8 +18,11 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # how a lone surrogate ca
 _STREAM_ERRORS = (EOFError, OSError, ValueError, zlib.error)
 
 
-def read_jsonl(stream: IO[bytes], source_uri: str, max_bytes: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yields ``("doc", raw_document)`` or ``("dead", dead_letter)`` per non-blank line.
+def read_jsonl(
+    stream: IO[bytes], source_uri: str, max_bytes: int, fields: FieldMap = DEFAULT_FIELDS
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yields ``("doc", raw_document)`` or ``("dead", dead_letter)`` per non-blank line; ``fields`` says where each
+    field of an object is read from.
 
     The offset is the 1-based line number. A line over ``max_bytes`` is dead-lettered without being held in memory.
     A stream that breaks off (truncated or corrupt gzip/zstd member, or a last line cut mid-record) ends with one
@@ -30,7 +34,7 @@ def read_jsonl(stream: IO[bytes], source_uri: str, max_bytes: int) -> Iterator[t
             if size > max_bytes:
                 yield "dead", dead_letter(source_uri, line_no, FORMAT, "read", "too_large", f"{size} bytes", line)
             elif line.strip():
-                yield _parse_line(line, source_uri, line_no)
+                yield _parse_line(line, source_uri, line_no, fields)
     except _STREAM_ERRORS as exc:
         message = f"{type(exc).__name__}: {exc}"
         yield "dead", dead_letter(source_uri, line_no + 1, FORMAT, "read", "truncated_file", message)
@@ -57,7 +61,7 @@ def _skip_line(stream: IO[bytes]) -> int:
     return skipped
 
 
-def _parse_line(line: bytes, source_uri: str, line_no: int) -> tuple[str, dict[str, Any]]:
+def _parse_line(line: bytes, source_uri: str, line_no: int, fields: FieldMap) -> tuple[str, dict[str, Any]]:
     def dead(reason: str, message: str) -> tuple[str, dict[str, Any]]:
         return "dead", dead_letter(source_uri, line_no, FORMAT, "read", reason, message, line)
 
@@ -74,9 +78,9 @@ def _parse_line(line: bytes, source_uri: str, line_no: int) -> tuple[str, dict[s
     if _SURROGATE_ESCAPE.search(line) and _has_lone_surrogate(obj):
         return dead("invalid_unicode", "a string holds a lone UTF-16 surrogate escape (\\ud800-\\udfff)")
     try:
-        return "doc", from_mapping(obj, source_uri, line_no, FORMAT)
-    except ValueError as exc:
-        return dead(str(exc), "no string field 'text'")
+        return "doc", from_mapping(obj, source_uri, line_no, FORMAT, fields)
+    except NoText as exc:
+        return dead(exc.reason, str(exc))
 
 
 def _has_lone_surrogate(obj: Any) -> bool:

@@ -1,4 +1,4 @@
-"""Parquet reader (columns ``id``, ``text``, ``url``, ``date``/``timestamp``, ``source``, any others)."""
+"""Parquet reader (columns read as ``readers.fields`` says, struct columns by dotted path; any others)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,21 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from synthsieve.readers.records import dead_letter, from_mapping
+from synthsieve.readers.fields import FieldMap
+from synthsieve.readers.records import DEFAULT_FIELDS, NoText, dead_letter, from_mapping
 
 FORMAT = "parquet"
 
 
 def read_parquet(
-    stream: IO[bytes], source_uri: str, max_bytes: int, batch_size: int = 1024
+    stream: IO[bytes], source_uri: str, max_bytes: int, batch_size: int = 1024, fields: FieldMap = DEFAULT_FIELDS
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yields ``("doc", raw_document)`` or ``("dead", dead_letter)`` per row; the offset is the 0-based row index.
 
-    Every row the file's footer declares is yielded once: a file without a ``text`` column gives one dead letter per
-    row (``missing_text``), a row whose strings are not valid UTF-8 one ``invalid_utf8``, and a row group that
-    cannot be decoded one ``corrupt_row_group`` per row it still held; the next row group is read as usual.
+    ``fields`` says where each field of a row is read from (struct columns by dotted path). Every row the file's
+    footer declares is yielded once: a file without a text column gives one dead letter per row (``missing_text``),
+    a row whose strings are not valid UTF-8 one ``invalid_utf8``, and a row group that cannot be decoded one
+    ``corrupt_row_group`` per row it still held; the next row group is read as usual.
 
     Raises:
         pyarrow.ArrowInvalid: the file is not Parquet (its footer cannot be read).
@@ -35,7 +37,7 @@ def read_parquet(
                     if isinstance(row, UnicodeDecodeError):
                         yield "dead", dead_letter(source_uri, offset, FORMAT, "read", "invalid_utf8", str(row))
                     else:
-                        yield _row(row, source_uri, offset, max_bytes)
+                        yield _row(row, source_uri, offset, max_bytes, fields)
                     offset += 1
         except (OSError, pa.ArrowException) as exc:
             message = f"row group {group}: {type(exc).__name__}: {exc}"
@@ -60,12 +62,15 @@ def _rows(batch: pa.RecordBatch) -> Iterator[dict[str, Any] | UnicodeDecodeError
             yield exc
 
 
-def _row(row: dict[str, Any], source_uri: str, offset: int, max_bytes: int) -> tuple[str, dict[str, Any]]:
-    text = row.get("text")
-    size = len(text.encode("utf-8", "replace")) if isinstance(text, str) and len(text) > max_bytes // 4 else 0
+def _row(
+    row: dict[str, Any], source_uri: str, offset: int, max_bytes: int, fields: FieldMap
+) -> tuple[str, dict[str, Any]]:
+    try:
+        doc = from_mapping(row, source_uri, offset, FORMAT, fields)
+    except NoText as exc:
+        return "dead", dead_letter(source_uri, offset, FORMAT, "read", exc.reason, str(exc), row)
+    text = doc["text"]
+    size = len(text.encode("utf-8", "replace")) if len(text) > max_bytes // 4 else 0
     if size > max_bytes:
         return "dead", dead_letter(source_uri, offset, FORMAT, "read", "too_large", f"{size} bytes", text)
-    try:
-        return "doc", from_mapping(row, source_uri, offset, FORMAT)
-    except ValueError as exc:
-        return "dead", dead_letter(source_uri, offset, FORMAT, "read", str(exc), "no string column 'text'", row)
+    return "doc", doc

@@ -6,11 +6,18 @@ import json
 from typing import Any
 
 from synthsieve import __version__
+from synthsieve.readers.fields import FLATTENED, FieldMap, Path
 
-#: Input keys that map onto provenance fields; every other key is kept in the ``metadata`` map.
-DATE_KEYS = ("date", "timestamp", "published", "created", "published_date")
-KNOWN_KEYS = {"id", "text", "url", "source", *DATE_KEYS}
+DEFAULT_FIELDS = FieldMap.of()
 RAW_PREVIEW_CHARS = 1_000
+
+
+class NoText(ValueError):
+    """A record without string text; ``reason`` is the dead-letter code (``missing_text``, ``text_not_string``)."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 def raw_document(source_uri: str, offset: int, source_format: str, **fields: Any) -> dict[str, Any]:
@@ -20,7 +27,7 @@ def raw_document(source_uri: str, offset: int, source_format: str, **fields: Any
         "text": None,
         "html": None,
         "url": None,
-        "date": None,
+        "published_date": None,
         "crawl_date": None,
         "warc_record_id": None,
         "content_type": None,
@@ -55,6 +62,18 @@ def dead_letter(
     }
 
 
+def skipped(source_uri: str, offset: int, source_format: str, reason: str, url: str | None = None) -> dict[str, Any]:
+    """A record that is routinely not a document (another record type, a non-2xx status, a media type that is not
+    text), with its stable ``reason`` code (``record_type:request``, ``http_status:404``, ``not_text:image/png``)."""
+    return {
+        "source_uri": _valid(source_uri),
+        "source_offset": offset,
+        "source_format": source_format,
+        "reason": _valid(reason[:200]),
+        "url": _valid(url) if url else None,
+    }
+
+
 def _valid(text: str) -> str:
     """``text`` with anything UTF-8 cannot encode (lone surrogates) replaced."""
     try:
@@ -64,34 +83,49 @@ def _valid(text: str) -> str:
         return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
-def from_mapping(obj: dict[str, Any], source_uri: str, offset: int, source_format: str) -> dict[str, Any]:
-    """Maps a Dolma/FineWeb-style record (``id``, ``text``, ``url``, ``date``/``timestamp``, ...) to a raw document.
+def from_mapping(
+    obj: dict[str, Any], source_uri: str, offset: int, source_format: str, fields: FieldMap = DEFAULT_FIELDS
+) -> dict[str, Any]:
+    """Maps a JSON object or Parquet row (Dolma, FineWeb, C4, RedPajama, OSCAR, ...) to a raw document.
+
+    ``fields`` says where each field is read from; dates stay as written (parsed when annotated). What no field
+    used stays in the ``metadata`` map.
 
     Raises:
-        ValueError: ``text`` is missing or not a string (the caller dead-letters the record).
+        NoText: the text is missing or not a string (the caller dead-letters the record).
     """
-    text = obj.get("text")
+    obj, values, used = fields.resolve(obj)
+    text, doc_id = values["text"], values["id"]
+    if text is None:
+        raise NoText("missing_text", f"no text at {fields.tried('text')}")
     if not isinstance(text, str):
-        raise ValueError("missing_text" if text is None else "text_not_string")
-    date = next((obj[k] for k in DATE_KEYS if obj.get(k) not in (None, "")), None)
-    doc_id = obj.get("id")
+        raise NoText("text_not_string", f"the text is {type(text).__name__}, not a string ({fields.tried('text')})")
     return raw_document(
         source_uri,
         offset,
         source_format,
         id=None if doc_id in (None, "") else str(doc_id),
         text=text,
-        url=_str_or_none(obj.get("url")),
-        date=date,
-        metadata=_metadata(obj),
+        url=_str_or_none(values["url"]),
+        published_date=values["published_date"] or None,
+        crawl_date=values["crawl_date"] or None,
+        warc_record_id=_str_or_none(values["warc_record_id"]),
+        metadata=_metadata(obj, used, fields.known),
     )
 
 
-def _metadata(obj: dict[str, Any]) -> dict[str, str] | None:
-    extra = {k: v for k, v in obj.items() if k not in KNOWN_KEYS or k == "source"}
-    nested = extra.pop("metadata", None)
-    if isinstance(nested, dict):
-        extra = {**nested, **extra}
+def _metadata(obj: dict[str, Any], used: set[Path], known: frozenset[Path]) -> dict[str, str] | None:
+    """The values no field used: the keys of nested ``metadata``/``meta`` maps, then the top-level keys (which win
+    on a clash); non-strings JSON-encoded. An empty value at a field's path (a null ``url`` column) is left out."""
+
+    def kept(path: Path, value: Any) -> bool:
+        return path not in used and not (value in (None, "") and path in known)
+
+    extra = {}
+    for name in FLATTENED:
+        if isinstance(nested := obj.get(name), dict):
+            extra.update((k, v) for k, v in nested.items() if kept((name, k), v))
+    extra.update((k, v) for k, v in obj.items() if kept((k,), v) and not (k in FLATTENED and isinstance(v, dict)))
     out = {
         str(k): v if isinstance(v, str) else json.dumps(v, default=str, ensure_ascii=False) for k, v in extra.items()
     }

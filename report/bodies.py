@@ -99,8 +99,8 @@ def _texts(paths: list[str]) -> Iterator[tuple[str, int, str | None]]:
     for path in paths:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
             for kind, raw in read_file(stream, path, detect_format(path), max_bytes):
-                offset = raw["source_offset"]
-                yield path, offset, _text(raw) if kind == "doc" else None
+                if kind != "skip":  # another record type, an HTTP error, media: no document, and no bad record
+                    yield path, raw["source_offset"], _text(raw) if kind == "doc" else None
 
 
 def _text(raw: dict) -> str | None:

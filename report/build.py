@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from synthsieve.config import DecisionConfig, DedupConfig
+from synthsieve.pipeline.outputs import ACCOUNTING, DEAD_LETTERS, SKIPPED_RECORDS
 from synthsieve.report import bodies
 from synthsieve.report.diversity import change, profile, tokenize, type_growth
 from synthsieve.report.output_folder import MONTH, OutputFolder
@@ -15,6 +16,7 @@ from synthsieve.schemas.records import LABELS
 
 REPORT_VERSION = 1
 DIGITS = 6
+DEDUPLICATED = f"{ACCOUNTING}/deduplicated"  # the copies --dedup left out
 
 #: Every diversity measure: its short name and what it is (the report's method section and table labels).
 MEASURES = {
@@ -53,10 +55,11 @@ def build_report(
             "era": folder.breakdown("era"),
             "crawl_month": folder.breakdown(MONTH, by_key=True),
         },
-        "dead_letter": folder.shard_counts("dead_letter", "reason"),
+        "dead_letter": folder.shard_counts(DEAD_LETTERS, "reason"),
+        "skipped": folder.shard_counts(SKIPPED_RECORDS, "reason"),
         "near_duplicates": {
             **folder.manifest.get("near_duplicates", {}),
-            "removed_by_label": folder.shard_counts("_accounting/deduplicated", "label"),
+            "removed_by_label": folder.shard_counts(DEDUPLICATED, "label"),
         },
         "p_synthetic": _scores(folder, settings.bins),
         "diversity": _diversity(folder, known, known_tokens, settings),
@@ -80,8 +83,9 @@ def _run(folder: OutputFolder) -> dict[str, Any]:
 def _labels(folder: OutputFolder) -> dict[str, Any]:
     """Documents per label, dead-lettered and left out as duplicates, with their shares of the documents read."""
     counts = folder.label_counts()
-    counts["dead_letter"] = sum(folder.shard_counts("dead_letter", "reason").values())
-    counts["deduplicated"] = sum(folder.shard_counts("_accounting/deduplicated", "label").values())
+    counts["dead_letter"] = sum(folder.shard_counts(DEAD_LETTERS, "reason").values())
+    counts["skipped"] = sum(folder.shard_counts(SKIPPED_RECORDS, "reason").values())
+    counts["deduplicated"] = sum(folder.shard_counts(DEDUPLICATED, "label").values())
     read = folder.manifest.get("documents_read") or sum(counts.values())
     return {name: {"documents": n, "share": n / read if read else None} for name, n in counts.items()}
 
@@ -99,6 +103,7 @@ def _scores(folder: OutputFolder, bins: int) -> dict[str, Any]:
     return {
         "bins": bins,
         "counts": folder.histogram(bins),
+        "not_scored": folder.not_scored(),
         "thresholds": {"synthetic": decision["synthetic_threshold"], "human": decision["human_threshold"]},
         "calibrated": folder.manifest.get("calibration", {}).get("sources", []),
     }

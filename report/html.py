@@ -8,6 +8,7 @@ from typing import Any
 from synthsieve.report import svg
 from synthsieve.report.build import MEASURES
 from synthsieve.report.output_folder import NONE_KEY
+from synthsieve.report.trend import month_number, month_ticks
 from synthsieve.schemas.records import LABELS
 
 COLORS = {
@@ -15,9 +16,13 @@ COLORS = {
     "synthetic": "#c62828",
     "uncertain": "#e0a100",
     "dead_letter": "#757575",
+    "skipped": "#bdbdbd",
     "deduplicated": "#5c6bc0",
     "known_human": "#1565c0",
 }
+#: What a ``(none)`` row of a breakdown holds.
+NO_DOMAIN = f"{NONE_KEY}: documents without a URL, or whose host has no registered domain (such as localhost)."
+NO_CRAWL_DATE = f"{NONE_KEY}: documents without a crawl date."
 RUN_COLORS = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00", "#558b2f", "#ad1457", "#4e342e", "#37474f")
 SECTIONS = (
     "summary",
@@ -53,17 +58,18 @@ def render(report: dict[str, Any]) -> str:
     body = [
         f"<h1>Corpus health: {escape(run['folder'])}</h1>",
         f'<p class="muted">synthsieve {escape(str(run["pipeline_version"]))}, {run["inputs"]} input file(s), '
-        f"{_int(run['documents_read'])} documents read, accounting "
+        f"{_int(run['documents_read'])} records read, accounting "
         f"{'balanced' if run['balanced'] else 'NOT balanced'}</p>",
         _summary(report),
         _labels(report["labels"]),
         _scores(report["p_synthetic"]),
         _diversity(report["diversity"], report["settings"]),
-        _breakdown("domains", "Top domains", report["breakdowns"]["domain"]),
+        _breakdown("domains", "Top domains", report["breakdowns"]["domain"], NO_DOMAIN),
         _breakdown("languages", "Languages", report["breakdowns"]["lang"]),
         _breakdown("eras", "Eras (before / after public LLMs, by best date)", report["breakdowns"]["era"]),
-        _breakdown("crawl-months", "Crawl months", report["breakdowns"]["crawl_month"]),
+        _breakdown("crawl-months", "Crawl months", report["breakdowns"]["crawl_month"], NO_CRAWL_DATE),
         _section("dead-letters", "Dead letters", _table(["reason", "records"], report["dead_letter"].items())),
+        _section("skipped", "Skipped records", _table(["reason", "records"], report["skipped"].items())),
         _duplicates(report["near_duplicates"]),
         _trend(report["trend"]),
         _method(report["settings"]),
@@ -80,8 +86,9 @@ def _section(anchor: str, title: str, *content: str) -> str:
 
 def _summary(report: dict[str, Any]) -> str:
     labels, flags = report["labels"], report["flags"]
-    cards = [(_int(report["run"]["documents_read"]), "documents read")]
-    cards += [(_pct(labels[k]["share"]), k.replace("_", " ")) for k in (*LABELS, "dead_letter", "deduplicated")]
+    cards = [(_int(report["run"]["documents_read"]), "records read")]
+    outputs = (*LABELS, "dead_letter", "skipped", "deduplicated")
+    cards += [(_pct(labels[k]["share"]), k.replace("_", " ")) for k in outputs]
     cards.append((str(len(flags)), "diversity flags"))
     html = "".join(f'<div class="card"><b>{escape(v)}</b>{escape(k)}</div>' for v, k in cards)
     listed = "".join(
@@ -108,7 +115,7 @@ def _share_bar(labels: dict[str, Any]) -> str:
 
 def _labels(labels: dict[str, Any]) -> str:
     rows = [(k, _int(v["documents"]), _pct(v["share"])) for k, v in labels.items()]
-    return _section("labels", "Labels", _table(["output", "documents", "share of documents read"], rows))
+    return _section("labels", "Labels", _table(["output", "records", "share of records read"], rows))
 
 
 def _scores(scores: dict[str, Any]) -> str:
@@ -128,7 +135,20 @@ def _scores(scores: dict[str, Any]) -> str:
         else "No source was calibrated: every document was judged by the global thresholds."
     )
     return _section(
-        "scores", "p_synthetic per label", f'<div class="grid">{charts}</div>', f'<p class="muted">{escape(note)}</p>'
+        "scores",
+        "p_synthetic per label",
+        f'<div class="grid">{charts}</div>',
+        _muted(note),
+        _muted(_not_scored(scores["not_scored"])),
+    )
+
+
+def _not_scored(counts: dict[str, int]) -> str:
+    """What the histograms leave out: the documents no detector scored (their reasons say why)."""
+    listed = ", ".join(f"label={k} {_int(n)}" for k, n in counts.items() if n) or "none"
+    return (
+        "Documents without p_synthetic, not in the histograms (no detector scored them: too short, a language no "
+        f"detector declares, code, tables...; their reasons say why): {listed}."
     )
 
 
@@ -171,7 +191,8 @@ def _partition_table(label: str, part: dict[str, Any], compared: bool) -> str:
     return f"<div>{head}{_table(cols, rows, raw=True)}</div>"
 
 
-def _breakdown(anchor: str, title: str, rows: list[dict[str, Any]]) -> str:
+def _breakdown(anchor: str, title: str, rows: list[dict[str, Any]], none_means: str = "") -> str:
+    """A table of documents per value and label; ``none_means`` explains a ``(none)`` row when there is one."""
     body = []
     for r in rows:
         judged = r["total"] or 1
@@ -179,7 +200,9 @@ def _breakdown(anchor: str, title: str, rows: list[dict[str, Any]]) -> str:
         body.append(
             [escape(r["key"]), *(_int(r[k]) for k in LABELS), _int(r["total"]), bar + _pct(r["synthetic"] / judged)]
         )
-    return _section(anchor, title, _table(["value", *LABELS, "documents", "synthetic share"], body, raw=True))
+    table = _table(["value", *LABELS, "documents", "synthetic share"], body, raw=True)
+    has_none = any(r["key"] == NONE_KEY for r in rows)
+    return _section(anchor, title, table, _muted(none_means) if has_none and none_means else "")
 
 
 def _duplicates(near: dict[str, Any]) -> str:
@@ -235,10 +258,11 @@ def _trend_measures(measures: dict[str, float] | None) -> list[str]:
 
 
 def _trend_charts(trend: dict[str, Any]) -> str:
-    """Synthetic share and human distinct-2 per crawl month, one line per run (and the known-human distinct-2)."""
+    """Synthetic share and human distinct-2 per crawl month, one line per run (and the known-human distinct-2); the
+    x axis is proportional to time, so months without documents leave gaps."""
     points = [p for p in trend["points"] if p["month"] != NONE_KEY]
     months = sorted({p["month"] for p in points})
-    x = {m: float(i) for i, m in enumerate(months)}
+    x = {m: float(month_number(m)) for m in months}
     share, distinct = [], []
     for i, run in enumerate(trend["runs"]):
         mine, color = [p for p in points if p["run"] == run], RUN_COLORS[i % len(RUN_COLORS)]
@@ -248,7 +272,7 @@ def _trend_charts(trend: dict[str, Any]) -> str:
     if trend["known_human"] and months:
         flat = [(x[m], trend["known_human"]["distinct_2"]) for m in months]
         distinct.append(svg.Series("known-human", COLORS["known_human"], flat))
-    ticks = [(x[m], m) for m in months]
+    ticks = month_ticks(month_number(months[0]), month_number(months[-1])) if months else []
     words = _int(trend["words"])
     return svg.line_chart(
         share, ticks, zero=True, y_label="synthetic share", title="synthetic share by crawl month"

@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from synthsieve.pipeline.outputs import MANIFEST
 from synthsieve.schemas.records import LABELS
 
 NONE_KEY = "(none)"
@@ -32,9 +33,9 @@ class OutputFolder:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         shards = sorted(str(p) for p in self.path.glob("label=*/*.parquet"))
-        if not self.path.is_dir() or not (shards or (self.path / "manifest.json").exists()):
-            raise ReportError(f"{path} is not a synthsieve output folder (no manifest.json, no label=*/ shards)")
-        manifest = self.path / "manifest.json"
+        if not self.path.is_dir() or not (shards or (self.path / MANIFEST).exists()):
+            raise ReportError(f"{path} is not a synthsieve output folder (no {MANIFEST}, no label=*/ shards)")
+        manifest = self.path / MANIFEST
         self.manifest: dict[str, Any] = json.loads(manifest.read_text()) if manifest.exists() else {}
         self.db = duckdb.connect()
         self.db.execute("set TimeZone = 'UTC'")
@@ -65,12 +66,17 @@ class OutputFolder:
         return [{"key": r[0], **dict(zip(LABELS, r[1:-1])), "total": r[-1]} for r in rows]
 
     def histogram(self, bins: int) -> dict[str, list[int]]:
-        """Documents per label in ``bins`` equal bins of p_synthetic over [0, 1]."""
+        """Documents per label in ``bins`` equal bins of p_synthetic over [0, 1]; those without one are left out."""
         out = {label: [0] * bins for label in LABELS}
         sql = f"select label, least(cast(floor(p_synthetic * {bins}) as int), {bins - 1}) as b, count(*) from docs"
-        for label, b, n in self.rows(sql + " group by all"):
+        for label, b, n in self.rows(sql + " where p_synthetic is not null group by all"):
             out[label][b] = n
         return out
+
+    def not_scored(self) -> dict[str, int]:
+        """Documents per label without p_synthetic: no detector scored them and no hard evidence decided them."""
+        counts = dict(self.rows("select label, count(*) from docs where p_synthetic is null group by label"))
+        return {label: counts.get(label, 0) for label in LABELS}
 
     def partition(self, label: str) -> dict[str, Any]:
         """Documents, mean words and near-duplicate rate (1 - clusters / documents) of one label, exactly."""
@@ -95,7 +101,7 @@ class OutputFolder:
         return [r[0] for r in self.rows(f"select text from ({inner}) where before < {int(max_words)} {order}", params)]
 
     def shard_counts(self, folder: str, key: str) -> dict[str, int]:
-        """Rows per ``key`` value in the Parquet shards of ``folder`` (e.g. ``dead_letter``), biggest first."""
+        """Rows per ``key`` value in the Parquet shards of ``folder`` (``outputs.DEAD_LETTERS``...), biggest first."""
         shards = sorted(str(p) for p in (self.path / folder).glob("*.parquet"))
         if not shards:
             return {}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT = 360, 190
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 18, 30
+LEFT, RIGHT, TOP, BOTTOM = 48, 24, 18, 30  # RIGHT: half a "2024-03" tick label, centred on the last x
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,16 @@ from synthsieve.schemas.records import LABELS
 
 
 def print_summary(report: dict[str, Any], console: Console) -> None:
-    """Labels and shares, diversity against the known-human text (flags in red), dead letters and the trend."""
+    """Labels and shares, diversity against the known-human text (flags in red), dead letters, skipped records and
+    the trend."""
     run = report["run"]
-    console.print(f"[bold]Corpus health[/bold] of {run['folder']}: {run['documents_read']} documents read")
+    console.print(f"[bold]Corpus health[/bold] of {run['folder']}: {run['documents_read']} records read")
     console.print(_labels(report["labels"]))
     console.print(_diversity(report["diversity"]))
     if report["dead_letter"]:
         console.print(_simple("Dead letters", ["reason", "records"], report["dead_letter"].items()))
+    if report["skipped"]:
+        console.print(_simple("Skipped records", ["reason", "records"], report["skipped"].items()))
     console.print(_trend(report["trend"]))
     flags = report["flags"]
     console.print(f"[{'bold red' if flags else 'green'}]{len(flags)} diversity flag(s)[/]")
@@ -26,7 +29,7 @@ def print_summary(report: dict[str, Any], console: Console) -> None:
 
 def _labels(labels: dict[str, Any]) -> Table:
     rows = [(k, f"{v['documents']:,}", _pct(v["share"])) for k, v in labels.items()]
-    return _simple("Labels", ["output", "documents", "share"], rows)
+    return _simple("Labels", ["output", "records", "share"], rows)
 
 
 def _diversity(div: dict[str, Any]) -> Table:

@@ -12,6 +12,8 @@ from synthsieve.report.diversity import Tokens, profile, tokenize
 from synthsieve.report.output_folder import MONTH, OutputFolder
 
 FETCH_FACTOR = 2  # whitespace words fetched per word needed: tokens and whitespace words differ a little
+TICK_STEPS = (1, 2, 3, 6, 12, 24, 36, 60, 120)  # months between labelled ticks of the time axis
+MAX_TICKS = 6  # labels of about seven characters that fit side by side under a chart
 
 
 def trend(folders: list[OutputFolder], known_human: Tokens | None, words: int) -> dict[str, Any]:
@@ -39,3 +41,21 @@ def _point(folder: OutputFolder, row: dict[str, Any], words: int) -> dict[str, A
         "human_words": min(len(tokens), words),
         "measures": profile(tokens, words) if len(tokens) >= words else None,
     }
+
+
+def month_number(month: str) -> int:
+    """Months since January of year 0 of a ``YYYY-MM`` crawl month: an x axis proportional to time."""
+    year, number = month.split("-")
+    return 12 * int(year) + int(number) - 1
+
+
+def month_ticks(first: int, last: int) -> list[tuple[float, str]]:
+    """At most ``MAX_TICKS`` labelled ticks from month number ``first`` to ``last``, a whole step of months apart and
+    aligned on it (every third month: January, April...); years alone when the step is a year or more."""
+    step = next((s for s in TICK_STEPS if (last - first) // s < MAX_TICKS), TICK_STEPS[-1])
+    start = -(-first // step) * step
+    return [(float(m), _month_label(m, year_only=step >= 12)) for m in range(start, last + 1, step)]
+
+
+def _month_label(number: int, year_only: bool) -> str:
+    return f"{number // 12}" if year_only else f"{number // 12}-{number % 12 + 1:02d}"

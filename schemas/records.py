@@ -38,7 +38,7 @@ DOCUMENT_FIELDS: tuple[pa.Field, ...] = (
     pa.field("ai_disclosure", pa.list_(pa.string()), nullable=False),
     pa.field("n_words", pa.int32(), nullable=False),
     pa.field("metadata", pa.map_(pa.string(), pa.string())),
-    pa.field("p_synthetic", pa.float32(), nullable=False),
+    pa.field("p_synthetic", pa.float32()),  # null: no detector scored the document (its reasons say why)
     pa.field("reasons", pa.list_(pa.string()), nullable=False),
     pa.field("pipeline_version", pa.string(), nullable=False),
     pa.field("detector_versions", pa.map_(pa.string(), pa.string()), nullable=False),
@@ -95,7 +95,21 @@ DEAD_LETTER_SCHEMA = pa.schema(
     ]
 )
 
-#: Documents read per input file: the left-hand side of the accounting equation in the manifest.
+#: A record that is routinely not a document, with its stable reason code (``record_type:request``,
+#: ``http_status:404``, ``not_text:image/png``); ``role`` is one of ROLES.
+SKIPPED_SCHEMA = pa.schema(
+    [
+        pa.field("source_uri", pa.string(), nullable=False),
+        pa.field("source_offset", pa.int64(), nullable=False),
+        pa.field("source_format", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("role", pa.string(), nullable=False),
+    ]
+)
+
+#: Records read per input file (documents, skipped records and dead letters): the left-hand side of the accounting
+#: equation in the manifest.
 FILE_STATS_SCHEMA = pa.schema(
     [
         pa.field("source_uri", pa.string(), nullable=False),

@@ -51,10 +51,21 @@ def _load(config_path: str | None, flags: dict[str, Any], extra: dict[str, Any] 
         raise click.UsageError(f"bad configuration: {exc}") from exc
 
 
-@click.group()
+_LOG_FLAGS = ("--quiet", "--verbose")
+
+
+class _Commands(click.Group):
+    """The command group; its ``--quiet`` and ``--verbose`` may also follow the command's name."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        flags = [a for a in args if a in _LOG_FLAGS]
+        return super().parse_args(ctx, flags + [a for a in args if a not in _LOG_FLAGS])
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="synthsieve")
-@click.option("--quiet", is_flag=True, help="Only errors from Beam.")
-@click.option("--verbose", is_flag=True, help="Beam's own progress logs too.")
+@click.option("--quiet", is_flag=True, help="Only errors from Beam and its workers (before or after the command).")
+@click.option("--verbose", is_flag=True, help="Beam's own progress logs too (before or after the command).")
 def main(quiet: bool, verbose: bool) -> None:
     """synthsieve: tag provenance, detect machine-written text, split a corpus into human/synthetic/uncertain."""
     beam_level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
@@ -100,14 +111,16 @@ def run(
     config_path: str | None,
     **flags,
 ) -> None:
-    """Run the pipeline on INPUTS (paths or globs).
+    """Run the pipeline on INPUTS (files, globs or folders, read recursively).
 
     Flags not listed here go unchanged to Beam's PipelineOptions; write them as ``--flag=value``.
     """
     from rich.console import Console
 
+    from synthsieve.pipeline.inputs import InputError, OutputError
     from synthsieve.pipeline.models import ModelError
-    from synthsieve.pipeline.run import InputError, OptionsError, accounting_problems, run_job
+    from synthsieve.pipeline.outputs import MANIFEST
+    from synthsieve.pipeline.run import OptionsError, accounting_problems, check_beam_flags, run_job
     from synthsieve.progress import display
 
     lm_all = flags.pop("lm_all")
@@ -118,35 +131,46 @@ def run(
     paths = [a for a in (*inputs, *ctx.args) if not a.startswith("--")]
     if not paths:
         raise click.UsageError("no INPUT given")
+    params = [*ctx.command.params, *ctx.find_root().command.params]
     try:
+        check_beam_flags(beam_args, [opt for param in params for opt in param.opts if opt.startswith("--")])
         with display(Console(stderr=True), ctx.find_root().params["quiet"]) as progress:
             manifest = run_job(paths, output, config, beam_args, list(known_human), list(known_synthetic), progress)
     except OptionsError as exc:
         raise click.UsageError(str(exc)) from exc
-    except (InputError, ModelError, FileNotFoundError) as exc:
+    except (InputError, OutputError, ModelError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     if manifest is None:  # only described (a template launch): the job itself writes the manifest
-        click.echo(f"job submitted; {output}/manifest.json will mark its success")
+        click.echo(f"job submitted; {output}/{MANIFEST} will mark its success")
         return
     click.echo(_summary(manifest))
     if problems := accounting_problems(manifest):
         raise click.ClickException("the run is incomplete (output and manifest written):\n  " + "\n  ".join(problems))
 
 
+_REASONS_SHOWN = 8
+
+
 def _summary(manifest: dict[str, Any]) -> str:
+    from synthsieve.pipeline.outputs import MANIFEST
+
     read = manifest["documents_read"] or 1
     near = manifest["near_duplicates"]
-    rows = [(label, n) for label, n in manifest["labels"].items()] + [
-        ("dead_letter", manifest["dead_letter"]["total"]),
-        ("deduplicated", near["removed"]),
+    rows = [(label, n, {}) for label, n in manifest["labels"].items()] + [
+        ("dead_letter", manifest["dead_letter"]["total"], manifest["dead_letter"]["by_reason"]),
+        ("skipped", manifest["skipped"]["total"], manifest["skipped"]["by_reason"]),
+        ("deduplicated", near["removed"], {}),
     ]
     lines = [
-        f"synthsieve {manifest['pipeline_version']}: {manifest['documents_read']} documents read from "
+        f"synthsieve {manifest['pipeline_version']}: {manifest['documents_read']} records read from "
         f"{len(manifest['inputs'])} file(s) in {manifest['seconds']:.1f} s"
     ]
-    lines += [f"  {name:<12}{n:>10}  {100 * n / read:5.1f}%" for name, n in rows]
-    for reason, n in manifest["dead_letter"]["by_reason"].items():
-        lines.append(f"    {reason:<24}{n:>6}")
+    for name, n, reasons in rows:
+        lines.append(f"  {name:<12}{n:>10}  {100 * n / read:5.1f}%")
+        top = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+        lines += [f"    {reason:<30}{k:>6}" for reason, k in top[:_REASONS_SHOWN]]
+        if len(top) > _REASONS_SHOWN:
+            lines.append(f"    ... {len(top) - _REASONS_SHOWN} more reasons in {MANIFEST}")
     lines.append(
         f"  near-duplicates: {near['clusters']} clusters, {near['duplicates']} copies, "
         f"{near['known_synthetic_matches']} matches of known-synthetic text"
@@ -157,7 +181,7 @@ def _summary(manifest: dict[str, Any]) -> str:
     if known["files"]:
         lines.append(
             f"  known-human and known-synthetic files: {known['documents_read']} documents read, "
-            f"{known['used']} used, {known['dead_letter']['total']} dead-lettered"
+            f"{known['used']} used, {known['dead_letter']['total']} dead-lettered, {known['skipped']['total']} skipped"
         )
     for uri, reasons in manifest["damaged_files"].items():
         lines.append(f"  damaged: {uri} ({', '.join(f'{r} {n}' for r, n in reasons.items())})")

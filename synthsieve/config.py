@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-INPUT_FORMATS = ("auto", "jsonl", "parquet", "warc")
+INPUT_FORMATS = ("auto", "jsonl", "parquet", "warc", "wet", "arc")
 REBALANCE = ("auto", "always", "never")
 LM_SCOPES = ("uncertain", "all")
 LM_DTYPES = ("auto", "float32", "bfloat16")
@@ -24,7 +24,9 @@ class ConfigError(ValueError):
 class ReaderConfig:
     """How input files are read."""
 
-    format: str = field(default="auto", metadata={"help": "auto|jsonl|parquet|warc; auto picks by file extension"})
+    format: str = field(
+        default="auto", metadata={"help": "auto|jsonl|parquet|warc|wet|arc; auto picks by file extension"}
+    )
     batch_size: int = field(default=512, metadata={"help": "documents per batch handed to the scorers"})
     rebalance: str = field(
         default="auto",
@@ -47,6 +49,13 @@ class ReaderConfig:
     extract_timeout_s: float = field(
         default=60.0,
         metadata={"help": "per-record HTML extraction time limit (extract_timeout); 0: extract in-process, no limit"},
+    )
+    fields: dict[str, list[str]] = field(
+        default_factory=dict,
+        metadata={
+            "help": "JSON/Parquet fields read from other keys: per field (text, id, url, crawl_date, published_date, "
+            "warc_record_id), dotted paths tried in order, replacing that field's defaults (README: Corpus shapes)"
+        },
     )
 
 
@@ -181,6 +190,7 @@ class Config:
             _positive(f"reader.{key}", getattr(self.reader, key))
         if (timeout := self.reader.extract_timeout_s) < 0:
             raise ConfigError(f"reader.extract_timeout_s: {timeout} must be 0 (no limit) or positive")
+        _validate_fields(self.reader.fields)
         d = self.decision
         for key in ("synthetic_threshold", "human_threshold", "marker_p"):
             if not 0.0 <= getattr(d, key) <= 1.0:
@@ -235,6 +245,15 @@ class Config:
         return dataclasses.asdict(self)
 
 
+def _validate_fields(fields: dict[str, list[str]]) -> None:
+    from synthsieve.readers.fields import FieldMap
+
+    try:
+        FieldMap.of(fields)
+    except ValueError as exc:
+        raise ConfigError(f"reader.fields: {exc}") from None
+
+
 def _positive(key: str, value: int) -> None:
     if value <= 0:
         raise ConfigError(f"{key}: {value} must be a positive integer")
@@ -277,6 +296,10 @@ def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
 
 def _coerce(key: str, kind: Any, value: Any) -> Any:
     origin = typing.get_origin(kind)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key}: expected a mapping, got {value!r}")
+        return value
     if origin is list:
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]

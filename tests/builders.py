@@ -8,6 +8,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample" / "corpus"
 DEV_SET = REPO.parent / "shared" / "data" / "labeled" / "dev.jsonl.gz"
+CRAWL = REPO.parent / "shared" / "data" / "crawl"  # real files of real crawlers (third-party test data)
 
 HUMAN_TEXT = (
     "ok so i finally fixed the rear derailleur on my old steel commuter, took me three evenings and one "
@@ -123,7 +124,19 @@ def raw_response_record(uri: str, body: bytes, content_type: str = "text/html", 
 def raw_document(text: str, offset: int, url="https://blog.example.com/p", date="2021-03-04", id=None) -> dict:
     """A raw record as the readers give it: JSONL text from ``mem.jsonl`` at ``offset``."""
     return {
-        "id": id, "text": text, "html": None, "url": url, "date": date, "crawl_date": None,
+        "id": id, "text": text, "html": None, "url": url, "published_date": date, "crawl_date": None,
         "warc_record_id": None, "content_type": None, "metadata": None,
         "source_uri": "mem.jsonl", "source_offset": offset, "source_format": "jsonl",
     }  # fmt: skip
+
+
+def parquet_bytes(table):
+    """``table`` written as Parquet into a seekable in-memory file."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    buf.seek(0)
+    return buf

@@ -34,14 +34,18 @@ class Corpus:
     folder: Path
     inputs: list[str] = field(default_factory=list)
     dead: dict[tuple[str, int], str] = field(default_factory=dict)  # (file name, offset) -> reason
-    read: dict[str, int] = field(default_factory=dict)  # file name -> documents read
+    skipped: dict[tuple[str, int], str] = field(default_factory=dict)  # (file name, offset) -> reason
+    read: dict[str, int] = field(default_factory=dict)  # file name -> records read
 
-    def add(self, name: str, data: bytes, read: int, dead: dict[int, str]) -> str:
+    def add(
+        self, name: str, data: bytes, read: int, dead: dict[int, str], skipped: dict[int, str] | None = None
+    ) -> str:
         path = self.folder / name
         path.write_bytes(data)
         self.inputs.append(str(path))
         self.read[name] = read
         self.dead.update({(name, offset): reason for offset, reason in dead.items()})
+        self.skipped.update({(name, offset): reason for offset, reason in (skipped or {}).items()})
         return str(path)
 
 
@@ -56,8 +60,8 @@ def _members(records: list[bytes]) -> tuple[bytes, list[int]]:
     return b"".join(parts), [sum(map(len, parts[:i])) for i in range(len(parts))]
 
 
-def _warc_records() -> tuple[bytes, int, dict[int, str]]:
-    """One .warc.gz with a record of every kind: good pages and hostile ones."""
+def _warc_records() -> tuple[bytes, int, dict[int, str], dict[int, str]]:
+    """One .warc.gz with a record of every kind: good pages, hostile ones and one that is routinely skipped."""
     good = response_record("https://blog.example.org/derailleur", page(HUMAN_TEXT))
     lying = response_record("https://lying.example.org/", page(SYNTHETIC_TEXT))
     bomb = b"<div " + b" ".join(b"a%d" % i for i in range(200_000)) + b">"
@@ -78,9 +82,10 @@ def _warc_records() -> tuple[bytes, int, dict[int, str]]:
     ]  # fmt: skip
     data, at = _members(records)
     reasons = ["binary_body", "too_large", "empty_text", "html_too_deep", "extract_timeout", None,
-               "unsupported_content_type", "no_http_headers", "digest_mismatch", "content_length_mismatch",
+               "skip", "no_http_headers", "digest_mismatch", "content_length_mismatch",
                None]  # fmt: skip
-    return data, len(records), {at[i]: r for i, r in enumerate(reasons, start=1) if r}
+    dead = {at[i]: r for i, r in enumerate(reasons, start=1) if r and r != "skip"}
+    return data, len(records), dead, {at[reasons.index("skip") + 1]: "not_text:image/png"}
 
 
 def hostile_corpus(folder: Path) -> Corpus:
@@ -108,8 +113,8 @@ def hostile_corpus(folder: Path) -> Corpus:
     cut = cut[: len(cut) // 2]
     whole = zlib.decompressobj(wbits=31).decompress(cut).count(b"\n")  # lines before the gzip member breaks off
     corpus.add("cut.jsonl.gz", cut, whole + 1, {whole + 1: "truncated_file"})
-    data, n, dead = _warc_records()
-    corpus.add("crawl.warc.gz", data, n, dead)
+    data, n, dead, skipped = _warc_records()
+    corpus.add("crawl.warc.gz", data, n, dead, skipped)
     truncated, at = _members([response_record("https://t.example.org/1", page(HUMAN_TEXT))] * 2)
     corpus.add("truncated.warc.gz", truncated[:-120], 2, {at[1]: "truncated_record"})
     halves, at = _members([response_record(f"https://h.example.org/{i}", page(HUMAN_TEXT)) for i in range(3)])

@@ -39,6 +39,10 @@ def test_yaml_then_flags_override(tmp_path):
         ("reader:\n  max_doc_bytes: 5\n", "unknown key(s) ['reader.max_doc_bytes']; allowed: ["),
         ("reader: [1, 2]\n", "reader: expected a mapping, got [1, 2]"),
         ("reader:\n  format: [warc\n", "cannot read config file"),
+        ("reader:\n  fields: {body: [text]}\n", "reader.fields: unknown field(s) ['body']; known: text, id, url"),
+        ("reader:\n  fields: {text: body}\n", "reader.fields: 'text' expects a list of dotted paths, got 'body'"),
+        ("reader:\n  fields: {url: [1]}\n", "reader.fields: 'url' expects a list of dotted paths, got [1]"),
+        ("reader:\n  fields: [text]\n", "reader.fields: expected a mapping, got ['text']"),
     ],
 )
 def test_bad_config_names_key_and_value(tmp_path, yaml_text, message):
@@ -47,6 +51,12 @@ def test_bad_config_names_key_and_value(tmp_path, yaml_text, message):
     with pytest.raises(ConfigError, match=None) as info:
         load_config(path)
     assert message in str(info.value)
+
+
+def test_reader_fields_load_from_yaml(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("reader: {fields: {text: [body, content], url: [meta.link]}}\n")
+    assert load_config(path).reader.fields == {"text": ["body", "content"], "url": ["meta.link"]}
 
 
 def test_comma_separated_detectors_flag():

@@ -2,7 +2,7 @@
 # Creates (or updates) a Cloud Scheduler job that launches the synthsieve Flex Template every day at 03:00 UTC.
 # The request body is launch.json; the launcher turns {yesterday} into the launch date minus one day, so each
 # launch cleans the previous day's partition into its own prefix, gs://$BUCKET/synthsieve/dt=YYYY-MM-DD/, whose
-# manifest.json appears when the job has succeeded.
+# _manifest.json appears when the job has succeeded.
 #
 # Environment: PROJECT, REGION, BUCKET, SERVICE_ACCOUNT (required; the account needs roles/dataflow.developer and
 # roles/iam.serviceAccountUser on itself), TAG (default: the package version), SCHEDULE (default "0 3 * * *").

@@ -2,7 +2,7 @@
 
 At 03:00 UTC each run reads the partition of its data interval, the day before, and writes to that day's own
 prefix, ``gs://BUCKET/synthsieve/dt=YYYY-MM-DD/``, so a backfill or a rerun touches only its day. The Dataflow job
-writes ``manifest.json`` last, only when it has succeeded; the run succeeds when the manifest is there, its
+writes ``_manifest.json`` last, only when it has succeeded; the run succeeds when the manifest is there, its
 accounting balances and no input file was unreadable.
 
 Needs apache-airflow-providers-google; not synthsieve itself. Airflow Variables: ``synthsieve_project``,
@@ -61,7 +61,7 @@ with DAG(
     @task(task_id="check_manifest")
     def check_manifest(bucket: str, prefix: str) -> dict:
         """The run's manifest: it must exist, balance and list no unreadable input file."""
-        manifest = json.loads(GCSHook().download(bucket_name=bucket, object_name=f"{prefix}/manifest.json"))
+        manifest = json.loads(GCSHook().download(bucket_name=bucket, object_name=f"{prefix}/_manifest.json"))
         if not manifest["balanced"] or manifest["file_errors"]:
             raise ValueError(f"gs://{bucket}/{prefix}: accounting failed; unreadable files: {manifest['file_errors']}")
         return {"documents_read": manifest["documents_read"], **manifest["labels"]}

@@ -43,5 +43,5 @@ def test_wheel_carries_the_models_and_runs_the_sample_from_a_fresh_venv(tmp_path
     assert where.stdout.startswith(str(venv))
     out = tmp_path / "out"
     _run(venv / "bin" / "synthsieve", "--quiet", "run", *sorted(SAMPLE.iterdir()), "-o", out, cwd=tmp_path, env=env)
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["balanced"] and manifest["documents_read"] == 62 and all(manifest["labels"].values())
+    manifest = json.loads((out / "_manifest.json").read_text())
+    assert manifest["balanced"] and manifest["documents_read"] == 79 and all(manifest["labels"].values())

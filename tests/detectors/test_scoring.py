@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from synthsieve.detectors import registry
-from synthsieve.detectors.decide import NOT_JUDGED_P
 from synthsieve.detectors.gate import word_counts
 from synthsieve.detectors.scoring import FirstStage
 from synthsieve.detectors.stacker import Stacker
@@ -35,7 +34,7 @@ def test_languages_are_those_every_probability_detector_declares(stage):
 def test_a_document_in_an_undeclared_language_is_not_judged_and_says_why(stage):
     scored = _score(stage, [HUMAN_TEXT, GERMAN], ["en", "de"])
     ev = scored.evidence
-    assert ev.judged.tolist() == [True, False] and ev.p_synthetic[1] == NOT_JUDGED_P
+    assert ev.judged.tolist() == [True, False] and np.isnan(ev.p_synthetic[1])  # no score, not a made-up 0.5
     assert "not_scored:language=de" in ev.reasons[1] and ev.reasons[0][0].startswith("style_v2:p=")
     assert np.isnan(scored.columns["style_v2__p"][1]) and not np.isnan(scored.columns["style_v2__p"][0])
     assert scored.columns["markers_v1__strong"][1] == 0  # markers are valid in every language
@@ -52,7 +51,13 @@ def test_the_stacker_gives_p_and_hard_evidence_lifts_it(stage):
 
 def test_short_texts_are_held_back_by_the_gate(stage):
     ev = _score(stage, ["too short to judge"], ["en"]).evidence
-    assert not ev.judged[0] and ev.reasons[0] == ["not_scored:too_short"]
+    assert not ev.judged[0] and ev.reasons[0] == ["not_scored:too_short"] and np.isnan(ev.p_synthetic[0])
+
+
+def test_hard_evidence_sets_p_of_texts_no_detector_scored(stage):
+    ev = _score(stage, [GERMAN, "zu kurz"], ["de", "de"], [["phrase:as_an_ai_language_model"], []]).evidence
+    assert ev.judged.tolist() == [False, False] and ev.hard.tolist() == [True, False]
+    assert ev.p_synthetic[0] == pytest.approx(0.99) and np.isnan(ev.p_synthetic[1])
 
 
 def test_restricting_languages_after_scoring_equals_scoring_with_them(stage, tmp_path):

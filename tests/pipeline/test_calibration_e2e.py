@@ -40,7 +40,7 @@ def test_known_human_holds_false_positives_of_the_other_half_to_two_percent(tmp_
         result = CliRunner().invoke(main, [*args, "--direct_running_mode=in_memory"], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         query = f"select label, reasons from read_parquet('{out}/label=*/*.parquet', hive_partitioning=true)"
-        return duckdb.sql(query).fetchall(), json.loads((out / "manifest.json").read_text())
+        return duckdb.sql(query).fetchall(), json.loads((out / "_manifest.json").read_text())
 
     uncalibrated, _ = run()
     calibrated, manifest = run("--known-human", str(known_human))

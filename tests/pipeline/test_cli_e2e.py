@@ -59,12 +59,16 @@ def test_run_writes_partitioned_parquet_dead_letters_and_a_balanced_manifest(cor
     assert labels["s1"] == "synthetic"
     warc_id = [k for k in labels if k.startswith("<urn:uuid:")]
     assert len(warc_id) == 1 and labels[warc_id[0]] == "synthetic"
-    dead = duckdb.sql(f"select reason from read_parquet('{out}/dead_letter/*.parquet') order by 1").fetchall()
-    assert [r for (r,) in dead] == ["empty_text", "invalid_json", "unsupported_content_type"]
-    manifest = json.loads((out / "manifest.json").read_text())
+    dead = duckdb.sql(f"select reason from read_parquet('{out}/_accounting/dead_letter/*.parquet') order by 1")
+    assert [r for (r,) in dead.fetchall()] == ["empty_text", "invalid_json"]
+    skipped = duckdb.sql(f"select reason, url from read_parquet('{out}/_accounting/skipped/*.parquet')").fetchall()
+    assert skipped == [("not_text:image/png", "https://example.org/logo.png")]
+    manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest["balanced"] and manifest["documents_read"] == 4 + 2 + 2
-    assert manifest["dead_letter"]["total"] == 3 and sum(manifest["labels"].values()) == 5
-    assert "documents read" in result.output or "documents read from" in result.output
+    assert manifest["dead_letter"]["total"] == 2 and sum(manifest["labels"].values()) == 5
+    assert manifest["skipped"] == {"total": 1, "by_reason": {"not_text:image/png": 1}}
+    assert manifest["files"][corpus[2]]["skipped"] == 1 and manifest["files"][corpus[2]]["balanced"]
+    assert "records read from" in result.output and "not_text:image/png" in result.output
 
 
 def test_output_schema_is_the_schema_module(corpus, tmp_path):
@@ -94,7 +98,7 @@ def test_without_any_known_human_point_the_fused_path_decides_the_same(corpus, t
     _run([*corpus, "--output", str(tmp_path / "a"), *IN_MEMORY])
     _run([*corpus, "--output", str(tmp_path / "b"), "--config", str(config), *IN_MEMORY])
     assert _labels(tmp_path / "a") == _labels(tmp_path / "b")
-    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    manifest = json.loads((tmp_path / "b" / "_manifest.json").read_text())
     assert manifest["balanced"] and manifest["calibration"]["calibrated_sources"] == 0
 
 
@@ -103,7 +107,7 @@ def test_fused_reading_and_scoring_decides_the_same_as_rebalanced_batches(corpus
         config = tmp_path / f"{mode}.yaml"
         config.write_text(f"reader:\n  rebalance: {mode}\n")
         _run([*corpus, "--output", str(tmp_path / mode), "--config", str(config), "--direct_num_workers=2"])
-        manifest = json.loads((tmp_path / mode / "manifest.json").read_text())
+        manifest = json.loads((tmp_path / mode / "_manifest.json").read_text())
         assert manifest["balanced"] and manifest["config"]["reader"]["rebalance"] == mode
     parquet = "read_parquet('{}/label=*/*.parquet', hive_partitioning=true)"
     query = "select id, p_synthetic, label, near_dup_cluster from {} order by id"
@@ -144,7 +148,7 @@ def test_sample_corpus_runs_with_the_default_runner(tmp_path):
         capture_output=True, text=True,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest["balanced"] and all(n > 0 for n in manifest["labels"].values())
     effective = manifest["beam_options"]
     assert effective["runner"] == "FnApiRunner" and effective["direct_running_mode"] == "multi_processing"

@@ -45,7 +45,8 @@ def _outputs(out: Path) -> tuple[list, list]:
         "select id, content_hash, p_synthetic, label, reasons from "
         f"read_parquet('{out}/label=*/*.parquet', hive_partitioning=true) order by id, content_hash"
     ).fetchall()
-    query = f"select source_uri, source_offset, reason from read_parquet('{out}/dead_letter/*.parquet') order by 1, 2"
+    letters = f"read_parquet('{out}/_accounting/dead_letter/*.parquet')"
+    query = f"select source_uri, source_offset, reason from {letters} order by 1, 2"
     return documents, duckdb.sql(query).fetchall()
 
 
@@ -58,9 +59,10 @@ def test_a_bundle_that_fails_once_is_retried_without_loss_or_duplicates(tmp_path
         monkeypatch.setattr(graph, name, failing_once(getattr(transforms, name), markers))
     faulty = run_job(inputs, str(tmp_path / "faulty"), CONFIG, RETRYING)
     assert sorted(p.name for p in markers.iterdir()) == ["DecideFn", "ReadFileFn", "ScoreFn"]  # each failed once
-    assert faulty["balanced"] and faulty["documents_read"] == clean["documents_read"] == 62
+    assert faulty["balanced"] and faulty["documents_read"] == clean["documents_read"] == 79
     assert faulty["labels"] == clean["labels"] and faulty["dead_letter"] == clean["dead_letter"]
     documents, letters = _outputs(tmp_path / "faulty")
     assert (documents, letters) == _outputs(tmp_path / "clean")
     assert len({row[0] for row in documents}) == len(documents)
-    assert json.loads((tmp_path / "faulty" / "manifest.json").read_text())["beam_options"]["runner"] == RETRYING[0][9:]
+    manifest = json.loads((tmp_path / "faulty" / "_manifest.json").read_text())
+    assert manifest["beam_options"]["runner"] == RETRYING[0][9:]

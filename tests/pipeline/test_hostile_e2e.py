@@ -29,10 +29,10 @@ def _documents(out: Path) -> list[tuple]:
 
 
 def _dead_letters(out: Path) -> list[tuple]:
-    query = (
-        "select source_uri, source_offset, reason, role, stage, message from read_parquet('{}/dead_letter/*.parquet')"
+    columns = "source_uri, source_offset, reason, role, stage, message"
+    return sorted(
+        duckdb.sql(f"select {columns} from read_parquet('{out}/_accounting/dead_letter/*.parquet')").fetchall()
     )
-    return sorted(duckdb.sql(query.format(out)).fetchall())
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_the_run_completes_and_says_which_files_are_damaged(hostile):
     assert result.exit_code == 0, result.output
     assert "accounting balanced" in result.output
     assert "damaged: " in result.output and "truncated.warc.gz (truncated_record 1)" in result.output
-    assert json.loads((out / "manifest.json").read_text())["file_errors"] == []
+    assert json.loads((out / "_manifest.json").read_text())["file_errors"] == []
 
 
 def test_every_bad_record_is_dead_lettered_with_its_reason(hostile):
@@ -63,17 +63,19 @@ def test_every_bad_record_is_dead_lettered_with_its_reason(hostile):
     known = {(Path(u).name, o): (role, reason) for u, o, reason, role, _, _ in letters if role != "input"}
     assert known == known_dead
     assert all(message for *_, message in letters)
+    skipped = duckdb.sql(f"select source_uri, source_offset, reason from read_parquet('{out}/_accounting/skipped/*')")
+    assert {(Path(uri).name, offset): reason for uri, offset, reason in skipped.fetchall()} == corpus.skipped
 
 
 def test_accounting_balances_per_file_and_no_bad_record_is_labelled(hostile):
     corpus, _, _, out, _ = hostile
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest["balanced"]
     assert {Path(uri).name: f["read"] for uri, f in manifest["files"].items()} == corpus.read
     assert all(f["balanced"] for f in manifest["files"].values())
     labelled = {(Path(uri).name, offset) for *_, uri, offset in _documents(out)}
     assert not labelled & set(corpus.dead)
-    assert len(labelled) == sum(corpus.read.values()) - len(corpus.dead)
+    assert len(labelled) == sum(corpus.read.values()) - len(corpus.dead) - len(corpus.skipped)
     query = f"select length(text), reasons from read_parquet('{out}/label=*/*.parquet') where id = 'long'"
     [(length, reasons)] = duckdb.sql(query).fetchall()  # over max_text_chars: kept, truncated, and says so
     assert length == 100_000 and reasons[0] == f"truncated:{len(HUMAN_TEXT) * 400}>100000"

@@ -29,7 +29,7 @@ def _run(out, *flags):
     assert result.exit_code == 0, result.output
     query = f"select * from read_parquet('{out}/label=*/*.parquet', hive_partitioning=true) order by id"
     rows = {row["id"]: row for row in duckdb.sql(query).fetch_arrow_table().to_pylist()}
-    return rows, json.loads((out / "manifest.json").read_text())
+    return rows, json.loads((out / "_manifest.json").read_text())
 
 
 def test_lm_stage_rescores_only_documents_the_first_stage_leaves_uncertain(tmp_path):
@@ -39,7 +39,9 @@ def test_lm_stage_rescores_only_documents_the_first_stage_leaves_uncertain(tmp_p
     card = json.loads(CARD_PATH.read_text())
     undecided = {
         i for i, row in first.items()
-        if d.human_threshold < row["p_synthetic"] < d.synthetic_threshold and row["lang"] in card["languages"]
+        if row["p_synthetic"] is not None
+        and d.human_threshold < row["p_synthetic"] < d.synthetic_threshold
+        and row["lang"] in card["languages"]
         and not any(r.startswith(("not_scored:", "hard_evidence")) for r in row["reasons"])
     }  # fmt: skip
     assert undecided, "the sample file should hold documents the first stage cannot decide"

@@ -67,6 +67,8 @@ def test_joined_scores_replace_p_synthetic_and_leave_others_null():
     p = out.table.column("p_synthetic").to_numpy()
     assert p[1] == pytest.approx(0.9) and out.evidence.p_synthetic[1] == pytest.approx(0.9)
     assert p[0] == pytest.approx(0.2) and p[2] == pytest.approx(0.8)
+    assert out.table.column("p_synthetic").to_pylist()[3] is None  # too short: not scored, still null
+    assert np.isnan(out.evidence.p_synthetic[3]) and out.evidence.p_synthetic[4] >= 0.99
     assert out.table.column("lm_v2__p").to_pylist()[:3] == [None, pytest.approx(0.9), None]
     assert out.table.column("lm_v2__curvature").to_pylist()[1] == 3.0
     assert out.table.column("reasons").to_pylist()[1][-1] == "lm_v2:p=0.90"

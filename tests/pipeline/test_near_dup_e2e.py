@@ -63,7 +63,7 @@ def first_run(files):
     folder, corpus, known_synthetic = files
     out = folder / "out"
     _run([corpus, "--output", str(out), "--known-synthetic", known_synthetic])
-    return out, _rows(out), json.loads((out / "manifest.json").read_text())
+    return out, _rows(out), json.loads((out / "_manifest.json").read_text())
 
 
 def test_every_document_has_its_cluster_columns(first_run):
@@ -99,7 +99,7 @@ def test_manifest_counts_clusters_copies_and_matches(first_run):
 def test_dedup_leaves_out_human_and_uncertain_copies_and_still_balances(files, first_run, tmp_path):
     _, corpus, _ = files
     _run([corpus, "--output", str(tmp_path), "--dedup"])
-    rows, manifest = _rows(tmp_path), json.loads((tmp_path / "manifest.json").read_text())
+    rows, manifest = _rows(tmp_path), json.loads((tmp_path / "_manifest.json").read_text())
     before = first_run[1]
     dropped = {i for i, r in before.items() if not r["is_canonical"] and r["label"] != "synthetic"}
     assert dropped and set(rows) == set(before) - dropped

@@ -39,7 +39,7 @@ def _decisions(out: Path):
 
 
 def _manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text())
+    return json.loads((out / "_manifest.json").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_loopback_through_the_flex_template_launcher_decides_as_the_direct_runne
     _synthsieve(f"--input={','.join(_sample())}", f"--output={out}", *loopback, module="synthsieve.flex")
     manifest = _manifest(out)
     assert manifest["beam_options"]["runner"] == "PortableRunner" and manifest["balanced"]
-    assert manifest["documents_read"] == 62 and not (out / "_staging").exists()
+    assert manifest["documents_read"] == 79 and not (out / "_staging").exists()
     assert _decisions(out) == direct
 
 

@@ -107,3 +107,25 @@ def test_crawl_date_alone_decides_pre_llm():
     assert era(best_date("2023-06-01", "2022-11-29T12:00:00Z")) == "pre_llm"
     assert era(best_date("2021-01-01", "2023-06-01T00:00:00Z")) == "pre_llm"
     assert era(best_date(None, "2022-11-30T00:00:00Z")) == "llm"
+
+
+@pytest.mark.parametrize(
+    ("published", "crawl", "modified", "expected"),
+    [
+        ("2016-05-01", "2024-06-01T00:00:00Z", ["2024-01-15T10:00:00+00:00"], "llm"),  # JSON-LD dateModified
+        ("2016-05-01", "2024-06-01T00:00:00Z", [None, "Mon, 15 Jan 2024 10:00:00 GMT"], "llm"),  # HTTP Last-Modified
+        ("2016-05-01", "2024-06-01T00:00:00Z", [None, None], "pre_llm"),
+        ("2016-05-01", "2024-06-01T00:00:00Z", ["2019-02-02", "not a date"], "pre_llm"),
+        # A modification later than the crawl is as bogus as a later publication: the crawl date caps it.
+        ("2016-05-01", "2021-06-01T00:00:00Z", ["2025-01-01"], "pre_llm"),
+        (None, None, ["2023-01-01"], "llm"),
+    ],
+)
+def test_any_later_version_on_or_after_the_llm_era_makes_it_llm(published, crawl, modified, expected):
+    assert era(best_date(published, crawl, *modified)) == expected
+
+
+def test_modified_after_the_crawl_is_capped_by_the_crawl_date():
+    crawl = datetime(2021, 6, 1, tzinfo=UTC)
+    assert best_date("2016-05-01", crawl, "2025-01-01") == crawl
+    assert best_date("2016-05-01", crawl, "2019-02-02") == datetime(2019, 2, 2, tzinfo=UTC)

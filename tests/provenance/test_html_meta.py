@@ -169,3 +169,21 @@ def test_html_meta_is_frozen():
 def test_never_raises(text):
     for html in (text, _page(_json_ld(text) + f'<meta name="date" content="{text}">', f"<article>{text}</article>")):
         assert isinstance(parse_html_meta(html), HtmlMeta)
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (_page('<meta property="article:modified_time" content="2024-01-02T03:04:05Z">'), "2024-01-02T03:04:05Z"),
+        (_page('<meta property="og:updated_time" content="2024-02-03">'), "2024-02-03"),
+        (_page(body='<span><meta itemprop="dateModified" content="2024-03-04"></span>'), "2024-03-04"),
+        (
+            _page(_json_ld('{"@type": "Article", "datePublished": "2016-01-01", "dateModified": "2024-04-05"}')),
+            "2024-04-05",
+        ),
+        (_page(_json_ld('{"@graph": [{"@type": "ImageObject", "dateModified": "2024-05-06"}]}')), None),
+        (_page('<meta property="article:published_time" content="2016-01-01">'), None),
+    ],
+)
+def test_modified_date_sources(html, expected):
+    assert parse_html_meta(html).modified_date == expected

@@ -38,8 +38,9 @@ def test_plain_gzip_and_zstd_give_the_same_documents():
 
 def test_fields_map_to_provenance_and_extras_to_metadata():
     (_, a), (_, b), (_, c) = _read(_encode(ROWS), "d.jsonl")
-    assert (a["id"], a["url"], a["date"], a["metadata"]) == ("a", "https://x.org/1", "2021-05-01", {"author": "kim"})
-    assert (b["id"], b["date"], b["metadata"]) == ("7", "2024-01-01T00:00:00Z", {"lang": "en"})
+    assert (a["id"], a["url"], a["crawl_date"]) == ("a", "https://x.org/1", "2021-05-01")
+    assert a["metadata"] == {"author": "kim"}
+    assert (b["id"], b["crawl_date"], b["metadata"]) == ("7", "2024-01-01T00:00:00Z", {"lang": "en"})
     assert c["id"] is None and (a["source_offset"], c["source_offset"]) == (1, 3)
 
 

@@ -6,17 +6,12 @@ import pytest
 
 from synthsieve.readers.files import read_file
 
-
-def _parquet(table: pa.Table) -> io.BytesIO:
-    buf = io.BytesIO()
-    pq.write_table(table, buf)
-    buf.seek(0)
-    return buf
+from builders import parquet_bytes
 
 
 def test_rows_become_documents_with_row_offsets():
     table = pa.table({"id": ["a", None], "text": ["one", "two"], "url": ["https://a.com", None], "lang": ["en", "de"]})
-    records = list(read_file(_parquet(table), "f.parquet", "parquet", max_bytes=1000, batch_size=1))
+    records = list(read_file(parquet_bytes(table), "f.parquet", "parquet", max_bytes=1000, batch_size=1))
     assert [(k, r["id"], r["source_offset"], r["metadata"]) for k, r in records] == [
         ("doc", "a", 0, {"lang": "en"}),
         ("doc", None, 1, {"lang": "de"}),
@@ -24,7 +19,7 @@ def test_rows_become_documents_with_row_offsets():
 
 
 def test_missing_text_column_dead_letters_every_row():
-    records = list(read_file(_parquet(pa.table({"body": ["x", "y", "z"]})), "f.parquet", "parquet", 1000))
+    records = list(read_file(parquet_bytes(pa.table({"body": ["x", "y", "z"]})), "f.parquet", "parquet", 1000))
     assert [(k, r["reason"]) for k, r in records] == [("dead", "missing_text")] * 3
 
 
@@ -48,7 +43,7 @@ def test_a_corrupt_row_group_dead_letters_its_rows_and_the_next_group_is_read():
 def test_invalid_utf8_in_a_string_column_costs_only_its_row():
     raw = pa.array([b"fine", b"bad \xff\xfe bytes", b"also fine"], pa.binary())
     strings = pa.Array.from_buffers(pa.string(), 3, raw.buffers())  # a writer that did not validate its strings
-    records = list(read_file(_parquet(pa.table({"text": strings})), "f.parquet", "parquet", 1000))
+    records = list(read_file(parquet_bytes(pa.table({"text": strings})), "f.parquet", "parquet", 1000))
     assert [(k, r.get("reason"), r["source_offset"]) for k, r in records] == [
         ("doc", None, 0),
         ("dead", "invalid_utf8", 1),
@@ -58,12 +53,15 @@ def test_invalid_utf8_in_a_string_column_costs_only_its_row():
 
 def test_wrong_column_types_and_oversized_texts_are_dead_lettered_per_row():
     table = pa.table({"text": [["a", "list"], None], "id": [1, 2]})
-    assert [r["reason"] for _, r in read_file(_parquet(table), "f.parquet", "parquet", 1000)] == [
+    assert [r["reason"] for _, r in read_file(parquet_bytes(table), "f.parquet", "parquet", 1000)] == [
         "text_not_string",
         "missing_text",
     ]
     big = pa.table({"text": ["é" * 600, "short"]})  # 1,200 bytes of UTF-8 in 600 characters
-    assert [r.get("reason") for _, r in read_file(_parquet(big), "f.parquet", "parquet", 1000)] == ["too_large", None]
+    assert [r.get("reason") for _, r in read_file(parquet_bytes(big), "f.parquet", "parquet", 1000)] == [
+        "too_large",
+        None,
+    ]
 
 
 def test_a_file_that_is_not_parquet_raises():

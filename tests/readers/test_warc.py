@@ -11,7 +11,7 @@ from synthsieve.readers.warc import NotWarc, read_warc
 from builders import HUMAN_TEXT, page, raw_response_record, response_record, warc_record, with_content_length
 
 WARC_REASONS = {
-    "no_http_headers", "unsupported_content_type", "too_large", "truncated_record", "content_length_mismatch",
+    "no_http_headers", "too_large", "undecodable_body", "truncated_record", "content_length_mismatch",
     "invalid_record", "digest_mismatch", "binary_body",
 }  # fmt: skip
 
@@ -31,8 +31,14 @@ def test_response_records_become_documents_and_others_are_skipped(write_warc):
     )
     with open(path, "rb") as stream:
         records = list(read_file(stream, str(path), "warc", max_bytes=100_000))
-    assert [(k, r.get("reason")) for k, r in records] == [("doc", None), ("dead", "unsupported_content_type")]
-    doc = records[0][1]
+    assert [(k, r.get("reason")) for k, r in records] == [
+        ("skip", "record_type:warcinfo"),
+        ("doc", None),
+        ("skip", "not_text:image/png"),
+        ("skip", "record_type:revisit"),
+    ]
+    assert records[2][1]["url"] == "https://example.org/logo.png"
+    doc = records[1][1]
     assert doc["url"] == "https://www.example.co.uk/a" and doc["crawl_date"] == "2024-03-01T12:00:00Z"
     assert doc["warc_record_id"].startswith("<urn:uuid:") and doc["id"] == doc["warc_record_id"]
     assert doc["metadata"] == {"last_modified": "Tue, 15 Nov 2021 08:12:31 GMT"}
@@ -146,7 +152,7 @@ def test_a_file_with_no_warc_record_raises_and_an_empty_one_is_empty():
     with pytest.raises(NotWarc):
         _read(gzip.compress(b"gzip, but not WARC\n"))
     assert _read(b"") == []
-    assert _read(warc_record({"WARC-Type": "warcinfo"}, b"software: x\r\n")) == []
+    assert _read(warc_record({"WARC-Type": "warcinfo"}, b"software: x\r\n")) == [("skip", "record_type:warcinfo", 0)]
 
 
 @settings(max_examples=150, deadline=None)
@@ -173,4 +179,4 @@ def test_fuzzed_warc_never_raises_and_keeps_every_record_before_the_damage(gz, w
     intact = [i for i in range(len(offsets) - 1) if i + 2 < len(offsets) and offsets[i + 2] <= at]
     docs = {offset: url for kind, url, offset in records if kind == "doc"}
     assert all(docs.get(offsets[i]) == f"https://site{i}.example.org/p" for i in intact)
-    assert all(kind == "doc" or url in WARC_REASONS for kind, url, _ in records)
+    assert all(kind == "doc" or url in WARC_REASONS or kind == "skip" for kind, url, _ in records)

@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from synthsieve.pipeline.outputs import DEAD_LETTERS, MANIFEST
 from synthsieve.report.output_folder import MONTH, NONE_KEY, OutputFolder, ReportError
 
 MARCH, APRIL = datetime(2024, 3, 31, 23, 0, tzinfo=UTC), datetime(2024, 4, 1, 1, 0, tzinfo=UTC)
@@ -29,11 +30,11 @@ def folder(tmp_path):
     pq.write_table(
         _docs([("s1", "six", "c0", "a.com", APRIL, 1.0, 1, "s1")]), tmp_path / "label=synthetic" / "p.parquet"
     )
-    (tmp_path / "dead_letter").mkdir()
+    (tmp_path / DEAD_LETTERS).mkdir(parents=True)
     pq.write_table(
-        pa.table({"reason": ["invalid_json", "empty_text", "invalid_json"]}), tmp_path / "dead_letter" / "p.parquet"
+        pa.table({"reason": ["invalid_json", "empty_text", "invalid_json"]}), tmp_path / DEAD_LETTERS / "p.parquet"
     )
-    (tmp_path / "manifest.json").write_text(json.dumps({"documents_read": 7}))
+    (tmp_path / MANIFEST).write_text(json.dumps({"documents_read": 7}))
     return OutputFolder(tmp_path)
 
 
@@ -50,6 +51,19 @@ def test_counts_per_label_and_per_key(folder):
 
 def test_histogram_bins_p_synthetic_with_one_in_the_last_bin(folder):
     assert folder.histogram(5) == {"human": [1, 2, 0, 0, 0], "synthetic": [0, 0, 0, 0, 1], "uncertain": [0] * 5}
+    assert folder.not_scored() == {"human": 0, "synthetic": 0, "uncertain": 0}
+
+
+def test_documents_no_detector_scored_are_counted_apart_from_the_histogram(folder):
+    (folder.path / "label=uncertain").mkdir()
+    pq.write_table(
+        _docs([("u1", "kurz", "c9", None, APRIL, None, 1, "u1"), ("u2", "mid", "c8", "b.org", APRIL, 0.5, 1, "u2")]),
+        folder.path / "label=uncertain" / "p.parquet",
+    )
+    again = OutputFolder(folder.path)
+    assert again.histogram(2) == {"human": [3, 0], "synthetic": [0, 1], "uncertain": [0, 1]}
+    assert again.not_scored() == {"human": 0, "synthetic": 0, "uncertain": 1}
+    assert again.breakdown("domain")[-1] == {"key": NONE_KEY, "human": 0, "synthetic": 0, "uncertain": 1, "total": 1}
 
 
 def test_partition_near_duplicate_rate_and_mean_length(folder):
@@ -67,7 +81,7 @@ def test_sample_is_in_content_hash_order_and_capped(folder):
 
 
 def test_shard_counts_and_manifest(folder):
-    assert folder.shard_counts("dead_letter", "reason") == {"invalid_json": 2, "empty_text": 1}
+    assert folder.shard_counts(DEAD_LETTERS, "reason") == {"invalid_json": 2, "empty_text": 1}
     assert folder.shard_counts("_accounting/deduplicated", "label") == {}
     assert folder.manifest == {"documents_read": 7}
 
@@ -78,7 +92,8 @@ def test_a_folder_without_output_is_refused(tmp_path):
 
 
 def test_a_run_without_document_shards_reads_as_empty(tmp_path):
-    (tmp_path / "manifest.json").write_text("{}")
+    (tmp_path / MANIFEST).write_text("{}")
     empty = OutputFolder(tmp_path)
     assert empty.label_counts() == {"human": 0, "synthetic": 0, "uncertain": 0}
     assert empty.histogram(2) == {"human": [0, 0], "synthetic": [0, 0], "uncertain": [0, 0]}
+    assert empty.not_scored() == {"human": 0, "synthetic": 0, "uncertain": 0}

@@ -203,12 +203,21 @@ class Annotator:
         table = pa.Table.from_pylist(docs, schema=self.scored_schema)
         return Scored(table, evidence, sources, pre_llm, dead, fps.nodes, fps)
 
-    def fingerprint(self, raws: list[dict[str, Any]]) -> tuple[Fingerprints | None, list[dict[str, Any]]]:
-        """Fingerprints of known-synthetic text (extracted, never scored), and the dead letters of the
-        records without usable text."""
+    def fingerprint(self, raws: list[dict[str, Any]]) -> tuple[Fingerprints | None, list[tuple[str, float]], list]:
+        """Fingerprints of known-synthetic text, its ``(source, p_synthetic)`` reference points for the synthetic
+        share (documents a detector scored, without hard evidence), and the dead letters of the records without
+        usable text."""
         dead: list[dict[str, Any]] = []
         docs = self._prepared(raws, dead)
-        return (fingerprints(docs, self.minhash, known_synthetic=True) if docs else None), dead
+        if not docs:
+            return None, [], dead
+        ev = self._score(docs)
+        group = self.config.calibration.group_field
+        points = [
+            (source_key(docs[i]["domain"], docs[i]["metadata"], group), float(ev.p_synthetic[i]))
+            for i in np.flatnonzero(ev.judged & ~ev.hard)
+        ]
+        return fingerprints(docs, self.minhash, known_synthetic=True), points, dead
 
     def _prepared(self, raws: list[dict[str, Any]], dead: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The raws that have text after extraction (HTML bodies extracted as one batch), as documents with their

@@ -15,12 +15,14 @@ from synthsieve.config import Config
 from synthsieve.detectors.calibration import calibrate
 from synthsieve.pipeline.annotate import DEDUPLICATED
 from synthsieve.pipeline.near_dup import NearDuplicates
-from synthsieve.pipeline.outputs import DEAD_LETTERS, SKIPPED_RECORDS
+from synthsieve.pipeline.outputs import DEAD_LETTERS, SHARE, SKIPPED_RECORDS
 from synthsieve.pipeline.transforms import (
     DEAD_LETTER,
     FILE_STATS,
     KNOWN_DOCUMENTS,
     KNOWN_HUMAN_POINTS,
+    KNOWN_SYNTHETIC_POINTS,
+    SHARE_COUNTS,
     SKIPPED,
     DecideFn,
     FingerprintFn,
@@ -28,6 +30,8 @@ from synthsieve.pipeline.transforms import (
     ReadFileFn,
     ScoreFn,
     SecondStageFn,
+    ShareHistogramFn,
+    ShareRowFn,
     StageFn,
 )
 from synthsieve.schemas.records import (
@@ -40,6 +44,7 @@ from synthsieve.schemas.records import (
     KNOWN_HUMAN,
     KNOWN_SYNTHETIC,
     LABELS,
+    SHARE_SCHEMA,
     SKIPPED_SCHEMA,
 )
 
@@ -76,7 +81,7 @@ def build(
     read = _read(pipeline, "", paths, config, INPUT)
     scored = _score(read.batches, "", config, known_human=False, spread=config.reader.rebalance == "always")
     ledger = _Ledger([read[DEAD_LETTER], scored[DEAD_LETTER]], [read[SKIPPED]], [read[FILE_STATS]], [])
-    clusters = _near_duplicates(pipeline, scored["scored"], config, known_synthetic, ledger)
+    clusters, synthetic_points = _near_duplicates(pipeline, scored["scored"], config, known_synthetic, ledger)
     points = [scored[KNOWN_HUMAN_POINTS]]
     if known_human:
         human_read = _read(pipeline, "KnownHuman", known_human, config, KNOWN_HUMAN)
@@ -110,6 +115,7 @@ def build(
         >> WriteToParquetBatched(f"{out_dir}/_accounting/deduplicated/part", schema=DEDUPLICATED_SCHEMA, **PARQUET)
     )
     written += ledger.write(out_dir)
+    written.append(_synthetic_share(pipeline, scored[SHARE_COUNTS], points, synthetic_points, out_dir, config))
     written.append(
         calibrated
         | "CalibrationRows" >> beam.MapTuple(_calibration_row)
@@ -120,23 +126,45 @@ def build(
 
 
 def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synthetic: list[str], ledger: _Ledger):
-    """Near-duplicate cluster rows of the corpus, keyed by node partition; ``known_synthetic`` files join the
-    clustering as known-synthetic documents (their accounting goes to ``ledger``)."""
+    """Near-duplicate cluster rows of the corpus, keyed by node partition, and the known-synthetic documents'
+    ``(source, p_synthetic)`` share references; ``known_synthetic`` files join the clustering as known-synthetic
+    documents (their accounting goes to ``ledger``)."""
     fps = [scored | "Fingerprints" >> beam.FlatMap(lambda s: [s.fingerprints] if s.fingerprints else [])]
+    points = pipeline | "NoKnownSynthetic" >> beam.Create([])
     if known_synthetic:
         read = _read(pipeline, "KnownSynthetic", known_synthetic, config, KNOWN_SYNTHETIC)
+        outputs = (DEAD_LETTER, KNOWN_DOCUMENTS, KNOWN_SYNTHETIC_POINTS)
         known = (
             read.batches
             | "SpreadKnownSynthetic" >> beam.Reshuffle()
-            | beam.ParDo(FingerprintFn(config)).with_outputs(DEAD_LETTER, KNOWN_DOCUMENTS, main="fps")
+            | beam.ParDo(FingerprintFn(config)).with_outputs(*outputs, main="fps")
         )
         fps.append(known.fps)
+        points = known[KNOWN_SYNTHETIC_POINTS]
         ledger.add(read, known)
     d = config.dedup
-    return (
+    clusters = (
         fps
         | "AllFingerprints" >> beam.Flatten()
         | "NearDuplicates" >> NearDuplicates(d.params(), d.verify_threshold, d.rounds, d.partitions)
+    )
+    return clusters, points
+
+
+def _synthetic_share(pipeline: beam.Pipeline, counts, human_points: list, synthetic_points, out_dir: str, config):
+    """The synthetic share per source and crawl month, written to ``_accounting/synthetic_share/``: the batches'
+    counts summed per key, each estimated against the per-source reference histograms (side inputs)."""
+    human = (
+        human_points
+        | "ShareKnownHuman" >> beam.Flatten()
+        | "ShareHumanHistograms" >> beam.CombinePerKey(ShareHistogramFn())
+    )
+    synthetic = synthetic_points | "ShareSyntheticHistograms" >> beam.CombinePerKey(ShareHistogramFn())
+    return (
+        counts
+        | "SumShareCounts" >> beam.CombinePerKey(sum)
+        | "ShareRows" >> beam.ParDo(ShareRowFn(config), beam.pvalue.AsDict(human), beam.pvalue.AsDict(synthetic))
+        | "WriteShare" >> WriteToParquet(f"{out_dir}/{SHARE}/part", schema=SHARE_SCHEMA, **PARQUET)
     )
 
 
@@ -151,13 +179,14 @@ def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config
 
 
 def _score(batches, prefix: str, config: Config, known_human: bool, spread: bool = True):
-    """Scored batches (``scored``), their ``KNOWN_HUMAN_POINTS`` and ``DEAD_LETTER`` records; with ``lm.enabled``
+    """Scored batches (``scored``), their ``KNOWN_HUMAN_POINTS``, ``SHARE_COUNTS`` (first-stage scores) and
+    ``DEAD_LETTER`` records; with ``lm.enabled``
     the second stage re-scores the undecided documents first. ``spread`` shuffles the batches across workers first;
     without it each file's batches are scored where the file is read."""
     if spread:
         batches = batches | f"{prefix}SpreadBatches" >> beam.Reshuffle()
     scored = batches | f"{prefix}Score" >> beam.ParDo(ScoreFn(config, known_human)).with_outputs(
-        DEAD_LETTER, KNOWN_HUMAN_POINTS, KNOWN_DOCUMENTS, main="scored"
+        DEAD_LETTER, KNOWN_HUMAN_POINTS, KNOWN_DOCUMENTS, SHARE_COUNTS, main="scored"
     )
     if not config.lm.enabled:
         return scored
@@ -165,7 +194,7 @@ def _score(batches, prefix: str, config: Config, known_human: bool, spread: bool
     if config.lm.accelerator:
         stage = stage.with_resource_hints(accelerator=config.lm.accelerator)
     second = scored.scored | f"{prefix}SecondStage" >> stage.with_outputs(KNOWN_HUMAN_POINTS, main="scored")
-    passed = {DEAD_LETTER: scored[DEAD_LETTER], KNOWN_DOCUMENTS: scored[KNOWN_DOCUMENTS]}
+    passed = {key: scored[key] for key in (DEAD_LETTER, KNOWN_DOCUMENTS, SHARE_COUNTS)}
     return {"scored": second.scored, KNOWN_HUMAN_POINTS: second[KNOWN_HUMAN_POINTS], **passed}
 
 

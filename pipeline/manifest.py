@@ -8,8 +8,16 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from synthsieve.pipeline.outputs import ACCOUNTING, DEAD_LETTERS, SKIPPED_RECORDS, iter_columns, join, read_columns
-from synthsieve.schemas.records import INPUT, LABELS
+from synthsieve.pipeline.outputs import (
+    ACCOUNTING,
+    DEAD_LETTERS,
+    SHARE,
+    SKIPPED_RECORDS,
+    iter_columns,
+    join,
+    read_columns,
+)
+from synthsieve.schemas.records import INPUT, LABELS, SHARE_SCHEMA
 
 DEDUPLICATED = "deduplicated"
 USED = "used"
@@ -62,6 +70,7 @@ def count_outputs(folder: str) -> dict[str, Any]:
         "files": files,
         "known": _known_summary(known_files, letters.reasons, skipped_known),
         "calibration": _calibration(folder),
+        "synthetic_share": _synthetic_share(folder),
         "balanced": read == written and all(f["balanced"] for f in [*files.values(), *known_files.values()]),
     }
 
@@ -191,6 +200,18 @@ def _calibration(folder: str) -> dict[str, Any]:
     for row in rows:
         row["synthetic"], row["human"] = round(row["synthetic"], 4), round(row["human"], 4)
     return {"calibrated_sources": len(rows), "known_human": sum(r["known_human"] for r in rows), "sources": rows}
+
+
+def _synthetic_share(folder: str) -> dict[str, Any]:
+    """The whole corpus's synthetic share (its row of ``_accounting/synthetic_share/``) and how many sources and
+    months have one."""
+    table = read_columns(join(folder, SHARE), list(SHARE_SCHEMA.names))
+    rows = table.to_pylist() if table is not None else []
+    corpus = next((r for r in rows if r["source"] is None and r["month"] is None), None)
+    headline = {k: v for k, v in (corpus or {}).items() if k not in ("source", "month")}
+    sources = {r["source"] for r in rows if r["source"] is not None}
+    months = {r["month"] for r in rows if r["month"] is not None}
+    return {**headline, "sources": len(sources), "months": len(months)}
 
 
 def _count(flags) -> int:

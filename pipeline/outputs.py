@@ -17,6 +17,7 @@ MANIFEST = "_manifest.json"
 ACCOUNTING = "_accounting"
 DEAD_LETTERS = f"{ACCOUNTING}/dead_letter"
 SKIPPED_RECORDS = f"{ACCOUNTING}/skipped"
+SHARE = f"{ACCOUNTING}/synthetic_share"
 #: A run's outputs; the manifest first: it is deleted first and written last, so a folder with a manifest is complete.
 PUBLISHED = (MANIFEST, "label=human", "label=synthetic", "label=uncertain", ACCOUNTING)
 

@@ -10,6 +10,7 @@ from typing import Any
 import apache_beam as beam
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
@@ -28,6 +29,8 @@ DEAD_LETTER = "dead_letter"
 SKIPPED = "skipped"
 FILE_STATS = "file_stats"
 KNOWN_HUMAN_POINTS = "known_human_points"  # (source, p_synthetic) that calibrate per-source thresholds
+KNOWN_SYNTHETIC_POINTS = "known_synthetic_points"  # (source, p_synthetic): the synthetic share's references
+SHARE_COUNTS = "share_counts"  # ((source, month), documents and p histogram): the synthetic share's mixtures
 KNOWN_DOCUMENTS = "known_documents"  # ((role, source_uri), n): known-human or known-synthetic documents a batch used
 OUTPUT_BLOCK_BYTES = 32 << 20  # labelled rows gathered into one output table (one Parquet row group)
 
@@ -116,6 +119,8 @@ class ScoreFn(beam.DoFn):
 
         results = in_isolation(batch, self.annotator.score, failed)
         for scored in results:
+            if not self.known_human:
+                yield from _share_counts(scored)
             if not self.config.lm.enabled:
                 yield from _points_then_scored(scored, self.config, self.known_human)
             elif scored.table is not None:  # the second stage changes p_synthetic: it emits the known-human points
@@ -151,6 +156,18 @@ class SecondStageFn(beam.DoFn):
         yield from _points_then_scored(scored, self.config, self.known_human)
 
 
+def _share_counts(scored):
+    """The batch's share counts per (source, month) key, from its first-stage scores (``pipeline.share_counts``)."""
+    from synthsieve.pipeline.share_counts import batch_counts
+
+    if scored.table is None:
+        return
+    months = pc.strftime(scored.table.column("crawl_date"), format="%Y-%m").to_pylist()
+    ev = scored.evidence
+    for key, counts in batch_counts(scored.sources, months, ev.p_synthetic, ev.judged & ~ev.hard, ev.hard).items():
+        yield beam.pvalue.TaggedOutput(SHARE_COUNTS, (key, counts))
+
+
 def _model_tag(config: Config, stage: str) -> str:
     """The key of a stage's shared models: the settings they load with (another config loads its own)."""
     settings = (config.detectors.enabled, config.detectors.min_words, config.decision.marker_p)
@@ -167,8 +184,8 @@ def _points_then_scored(scored, config: Config, known_human: bool):
 
 
 class FingerprintFn(beam.DoFn):
-    """A batch of raw known-synthetic documents in; their ``Fingerprints`` out (never scored), plus dead
-    letters and the documents used per file."""
+    """A batch of raw known-synthetic documents in; their ``Fingerprints`` out (never labelled), plus their
+    ``(source, p_synthetic)`` share references, dead letters and the documents used per file."""
 
     def __init__(self, config: Config):
         self.config = config
@@ -189,14 +206,16 @@ class FingerprintFn(beam.DoFn):
         from synthsieve.pipeline.annotate import failure_letter
 
         def failed(raw, exc):
-            return None, [failure_letter(raw, "fingerprint", exc)]
+            return None, [], [failure_letter(raw, "fingerprint", exc)]
 
         results = in_isolation(batch, self.annotator.fingerprint, failed)
-        for fps, _ in results:
+        for fps, points, _ in results:
             if fps is not None:
                 self.used.inc(fps.members.num_rows)
                 yield fps
-        dead = [letter for _, letters in results for letter in letters]
+            for point in points:
+                yield beam.pvalue.TaggedOutput(KNOWN_SYNTHETIC_POINTS, point)
+        dead = [letter for *_, letters in results for letter in letters]
         yield from _dead_letters(dead, KNOWN_SYNTHETIC, self.dead_counter)
         yield from _used(batch, dead, KNOWN_SYNTHETIC)
 
@@ -291,3 +310,45 @@ class HistogramFn(beam.CombineFn):
 
     def extract_output(self, acc: Counter) -> Counter:
         return acc
+
+
+class ShareHistogramFn(beam.CombineFn):
+    """Histogram of reference ``p_synthetic`` values in the synthetic share's bins; merging is exact."""
+
+    def create_accumulator(self) -> np.ndarray:
+        from synthsieve.detectors.share import BINS
+
+        return np.zeros(BINS, np.int64)
+
+    def add_input(self, acc: np.ndarray, p: float) -> np.ndarray:
+        from synthsieve.detectors.share import bin_index
+
+        acc[bin_index(np.array([p]))[0]] += 1
+        return acc
+
+    def merge_accumulators(self, accumulators) -> np.ndarray:
+        return sum(accumulators, self.create_accumulator())
+
+    def extract_output(self, acc: np.ndarray) -> np.ndarray:
+        return acc
+
+
+class ShareRowFn(beam.DoFn):
+    """A key's summed share counts, and the per-source references, in; its ``SHARE_SCHEMA`` row out, for the
+    corpus rows and the sources with at least ``share.min_documents`` scored documents."""
+
+    def __init__(self, config: Config):
+        self.config = config
+
+    def setup(self):
+        from synthsieve.detectors.share import load_reference
+
+        self.shipped = load_reference()
+
+    def process(self, key_counts, human: dict, synthetic: dict):
+        from synthsieve.pipeline.share_counts import share_row
+
+        key, counts = key_counts
+        c = self.config.share
+        if key[0] is None or counts[1:].sum() >= c.min_documents:  # hard-evidence and histogram documents
+            yield share_row(key, counts, human, synthetic, self.shipped, c.min_references)

@@ -64,6 +64,7 @@ def build_report(
         "p_synthetic": _scores(folder, settings.bins),
         "diversity": _diversity(folder, known, known_tokens, settings),
         "trend": trend([*history, folder], known_tokens, settings.trend_words),
+        "synthetic_share": _synthetic_share([*history, folder], settings.top),
     }
     report["flags"] = [
         {"partition": label, "measure": name, "change": m["change"]}
@@ -72,6 +73,17 @@ def build_report(
         if m["flagged"]
     ]
     return {k: v if k == "p_synthetic" else _rounded(v) for k, v in report.items()}  # thresholds stay exact
+
+
+def _synthetic_share(folders: list[OutputFolder], top: int) -> dict[str, Any]:
+    """The last run's share for the whole corpus and its ``top`` sources (most documents), and every run's share per
+    crawl month, runs in the order given."""
+    rows = folders[-1].share_rows()
+    corpus = next((r for r in rows if r["source"] is None and r["month"] is None), None)
+    sources = [r for r in rows if r["source"] is not None and r["month"] is None]
+    sources.sort(key=lambda r: -r["documents"])
+    months = [{"run": str(f.path), **r} for f in folders for r in f.share_rows() if r["source"] is None and r["month"]]
+    return {"corpus": corpus, "sources": sources[:top], "months": months}
 
 
 def _run(folder: OutputFolder) -> dict[str, Any]:

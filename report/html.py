@@ -34,8 +34,10 @@ SECTIONS = (
     "eras",
     "crawl-months",
     "dead-letters",
+    "skipped",
     "duplicates",
     "trend",
+    "synthetic-share",
     "method",
 )
 
@@ -72,6 +74,7 @@ def render(report: dict[str, Any]) -> str:
         _section("skipped", "Skipped records", _table(["reason", "records"], report["skipped"].items())),
         _duplicates(report["near_duplicates"]),
         _trend(report["trend"]),
+        _synthetic_share(report["synthetic_share"]),
         _method(report["settings"]),
     ]
     return (
@@ -277,6 +280,54 @@ def _trend_charts(trend: dict[str, Any]) -> str:
     return svg.line_chart(
         share, ticks, zero=True, y_label="synthetic share", title="synthetic share by crawl month"
     ) + svg.line_chart(distinct, ticks, y_label="distinct-2", title=f"human distinct-2 on {words} words")
+
+
+SHARE_NOTE = (
+    "How to read it: the share is the estimated fraction of scored documents that are machine-written, from the "
+    "distribution of their scores against a human and a synthetic reference (not a count of labels, which would be "
+    "biased by the uncertain ones); the whisker is its 95% interval. The floor is the smallest share that cannot "
+    "come from the source's own known-human documents, shown only where the run had them. References: known = "
+    "this run's --known-human / --known-synthetic documents of the source, shipped = the global distributions of "
+    "the labelled training sets (less exact for unseen writers: docs/SHARE.md)."
+)
+
+
+def _synthetic_share(share: dict[str, Any]) -> str:
+    corpus = share["corpus"]
+    if corpus is None:
+        return _section("synthetic-share", "Synthetic share", _muted("No synthetic share in this output."))
+    rows = [r for r in share["sources"] if r["share"] is not None]
+    chart = svg.interval_rows([(r["source"], r["share"], r["share_lo"], r["share_hi"]) for r in rows], "per source")
+    months = [r for r in share["months"] if r["share"] is not None]
+    points = sorted((float(month_number(r["month"])), r["share"], r["share_lo"], r["share_hi"]) for r in months)
+    first, last = (min(int(x) for x, *_ in points), max(int(x) for x, *_ in points)) if points else (0, 0)
+    trend = svg.intervals(points, month_ticks(first, last), "per crawl month")
+    cols = ["source", "month", "documents", "scored", "share", "95% interval", "floor", "references"]
+    table = [
+        [
+            r.get("source") or "(all)",
+            r.get("month") or "(all)",
+            _int(r["documents"]),
+            _int(r["scored"]),
+            _pct(r["share"]),
+            f"{_pct(r['share_lo'])} – {_pct(r['share_hi'])}",
+            _pct(r["share_floor"]),
+            r["method"].split("; ", 1)[-1],
+        ]
+        for r in [corpus, *share["sources"], *share["months"]]
+    ]
+    headline = (
+        f"<p><b>{_pct(corpus['share'])}</b> of the {_int(corpus['scored'])} scored documents are machine-written "
+        f"(95% interval {_pct(corpus['share_lo'])} – {_pct(corpus['share_hi'])}).</p>"
+    )
+    return _section(
+        "synthetic-share",
+        "Synthetic share",
+        headline,
+        f'<div class="grid">{chart}{trend}</div>',
+        _table(cols, table),
+        _muted(SHARE_NOTE),
+    )
 
 
 def _method(settings: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from synthsieve.pipeline.outputs import MANIFEST
+from synthsieve.pipeline.outputs import MANIFEST, SHARE
 from synthsieve.schemas.records import LABELS
 
 NONE_KEY = "(none)"
@@ -99,6 +99,14 @@ class OutputFolder:
         before = "sum(n_words) over (order by content_hash, id rows between unbounded preceding and 1 preceding)"
         inner = f"select text, content_hash, id, coalesce({before}, 0) as before from docs where {where}"
         return [r[0] for r in self.rows(f"select text from ({inner}) where before < {int(max_words)} {order}", params)]
+
+    def share_rows(self) -> list[dict[str, Any]]:
+        """The rows of ``_accounting/synthetic_share/`` (the synthetic share per source and crawl month)."""
+        shards = sorted(str(p) for p in (self.path / SHARE).glob("*.parquet"))
+        if not shards:
+            return []
+        rel = self.db.read_parquet(shards)
+        return [dict(zip(rel.columns, row)) for row in rel.order("source nulls first, month nulls first").fetchall()]
 
     def shard_counts(self, folder: str, key: str) -> dict[str, int]:
         """Rows per ``key`` value in the Parquet shards of ``folder`` (``outputs.DEAD_LETTERS``...), biggest first."""

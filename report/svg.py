@@ -77,6 +77,49 @@ def line_chart(
     return _svg(parts, title)
 
 
+def intervals(points: list[tuple[float, float, float, float]], x_labels: list[tuple[float, str]], title="") -> str:
+    """Shares over time: a dot at ``share`` and a whisker from ``lo`` to ``hi`` at each ``x`` (proportional), the dots
+    joined by a line; the y axis is the share, 0 to 1."""
+    if not points:
+        return _svg([_frame(title), _text(WIDTH / 2, HEIGHT / 2, "no data", "#666", "middle")], title)
+    xs = [x for x, *_ in points]
+    x0, x1 = min(xs), max(xs)
+    parts = [_frame(title), *_y_axis(0, 1, lambda v: _y(v, 0, 1)), *_x_ticks(x_labels, x0, x1)]
+    xy = [(_x(x, x0, x1), _y(share, 0, 1)) for x, share, _, _ in points]
+    parts.append(f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in xy)}" fill="none" stroke="#c62828"/>')
+    for (x, y), (_, share, lo, hi) in zip(xy, points):
+        parts.append(_whisker(x, _y(lo, 0, 1), x, _y(hi, 0, 1), f"{share:.1%} ({lo:.1%}-{hi:.1%})"))
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="#c62828"/>')
+    return _svg(parts, title)
+
+
+def interval_rows(rows: list[tuple[str, float, float, float]], title: str = "") -> str:
+    """Shares of named groups, one row each: a dot at ``share`` and a whisker from ``lo`` to ``hi`` on a 0-1 axis."""
+    row_h, left = 16, 150
+    height = TOP + BOTTOM + row_h * max(len(rows), 1)
+    x = lambda v: left + v * (WIDTH - left - RIGHT)  # noqa: E731 - the chart's own scale
+    parts = [_text(WIDTH / 2, 11, title, "#222", "middle")] if title else []
+    parts.append(f'<path d="M{left},{TOP} V{height - BOTTOM} H{WIDTH - RIGHT}" fill="none" stroke="#999"/>')
+    parts += [_text(x(v), height - BOTTOM + 13, f"{v:.0%}", "#444", "middle") for v in _QUARTERS]
+    for i, (name, share, lo, hi) in enumerate(rows):
+        y = TOP + row_h * (i + 0.5)
+        parts.append(_text(left - 6, y + 3, name if len(name) <= 24 else name[:23] + "…", "#333", "end"))
+        parts.append(_whisker(x(lo), y, x(hi), y, f"{name}: {share:.1%} ({lo:.1%}-{hi:.1%})"))
+        parts.append(f'<circle cx="{x(share):.1f}" cy="{y:.1f}" r="2.6" fill="#c62828"/>')
+    label = f' aria-label="{escape(title)}"' if title else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'role="img"{label} font-family="sans-serif" font-size="10">{"".join(parts)}</svg>'
+    )
+
+
+def _whisker(x0: float, y0: float, x1: float, y1: float, tip: str) -> str:
+    return (
+        f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" stroke="#e57373" stroke-width="2">'
+        f"<title>{escape(tip)}</title></line>"
+    )
+
+
 _QUARTERS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 

@@ -23,6 +23,9 @@ def print_summary(report: dict[str, Any], console: Console) -> None:
     if report["skipped"]:
         console.print(_simple("Skipped records", ["reason", "records"], report["skipped"].items()))
     console.print(_trend(report["trend"]))
+    if rows := _share_rows(report["synthetic_share"]):
+        columns = ["source", "month", "scored", "share", "95% interval", "floor"]
+        console.print(_simple("Synthetic share", columns, rows))
     flags = report["flags"]
     console.print(f"[{'bold red' if flags else 'green'}]{len(flags)} diversity flag(s)[/]")
 
@@ -61,6 +64,21 @@ def _trend(trend: dict[str, Any]) -> Table:
     ]  # fmt: skip
     cols = ["run", "crawl month", "documents", "synthetic", f"human distinct-2 ({trend['words']:,} words)"]
     return _simple("Trend", cols, rows)
+
+
+def _share_rows(share: dict[str, Any]) -> list[tuple[str, ...]]:
+    rows = [share["corpus"], *share["sources"], *share["months"]] if share["corpus"] else []
+    return [
+        (
+            r.get("source") or "(all)",
+            r.get("month") or "(all)",
+            f"{r['scored']:,}",
+            _pct(r["share"]),
+            f"{_pct(r['share_lo'])}-{_pct(r['share_hi'])}",
+            _pct(r["share_floor"]),
+        )
+        for r in rows
+    ]
 
 
 def _simple(title: str, columns: list[str], rows) -> Table:

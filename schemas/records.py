@@ -141,6 +141,26 @@ CALIBRATION_SCHEMA = pa.schema(
 )
 
 
+#: The synthetic share of one source and crawl month (``source`` null: the whole corpus; ``month`` null: all
+#: months): documents, those scored (in the estimate), the share with its 95% interval, the floor (null unless the
+#: source has its own known-human references), the references used and how (``docs/SHARE.md``).
+SHARE_SCHEMA = pa.schema(
+    [
+        pa.field("source", pa.string()),
+        pa.field("month", pa.string()),
+        pa.field("documents", pa.int64(), nullable=False),
+        pa.field("scored", pa.int64(), nullable=False),
+        pa.field("share", pa.float64()),
+        pa.field("share_lo", pa.float64()),
+        pa.field("share_hi", pa.float64()),
+        pa.field("share_floor", pa.float64()),
+        pa.field("human_references", pa.int64(), nullable=False),
+        pa.field("synthetic_references", pa.int64(), nullable=False),
+        pa.field("method", pa.string(), nullable=False),
+    ]
+)
+
+
 def score_column(detector: str, score: str) -> str:
     """Column name of one detector score, namespaced by the detector's versioned name."""
     return f"{detector}__{score}"

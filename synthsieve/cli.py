@@ -151,6 +151,18 @@ def run(
 _REASONS_SHOWN = 8
 
 
+def _share_line(share: dict[str, Any]) -> list[str]:
+    """The corpus's synthetic share with its interval and floor, and which references it was estimated against."""
+    if share.get("share") is None:
+        return []
+    floor = f", floor {share['share_floor']:.1%}" if share.get("share_floor") is not None else ""
+    references = share["method"].split("; ", 1)[-1]
+    return [
+        f"  synthetic share: {share['share']:.1%} (95% interval {share['share_lo']:.1%}-{share['share_hi']:.1%}"
+        f"{floor}) of {share['scored']} scored documents; references {references}"
+    ]
+
+
 def _summary(manifest: dict[str, Any]) -> str:
     from synthsieve.pipeline.outputs import MANIFEST
 
@@ -177,6 +189,7 @@ def _summary(manifest: dict[str, Any]) -> str:
     )
     cal = manifest["calibration"]
     lines.append(f"  calibrated sources: {cal['calibrated_sources']} ({cal['known_human']} known-human documents)")
+    lines += _share_line(manifest["synthetic_share"])
     known = manifest["known"]
     if known["files"]:
         lines.append(

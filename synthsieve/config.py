@@ -170,6 +170,22 @@ class LMConfig:
 
 
 @dataclass
+class ShareConfig:
+    """The synthetic share per source and crawl month (``_accounting/synthetic_share/``, ``docs/SHARE.md``)."""
+
+    min_references: int = field(
+        default=200,
+        metadata={
+            "help": "a source with fewer known-human (known-synthetic) documents is estimated against the global "
+            "human (synthetic) distribution shipped with the models"
+        },
+    )
+    min_documents: int = field(
+        default=30, metadata={"help": "a source (and month) with fewer scored documents gets no row of its own"}
+    )
+
+
+@dataclass
 class Config:
     """The whole run configuration."""
 
@@ -179,6 +195,7 @@ class Config:
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
     lm: LMConfig = field(default_factory=LMConfig)
+    share: ShareConfig = field(default_factory=ShareConfig)
 
     def validate(self) -> Config:
         """Checks value ranges; raises ConfigError naming the key, the value and what is allowed."""
@@ -198,6 +215,8 @@ class Config:
         if not 0.0 <= self.calibration.target_fpr < 1.0:
             raise ConfigError(f"calibration.target_fpr: {self.calibration.target_fpr} is outside [0, 1)")
         _positive("calibration.min_known_human", self.calibration.min_known_human)
+        _positive("share.min_references", self.share.min_references)
+        _positive("share.min_documents", self.share.min_documents)
         if d.human_threshold >= d.synthetic_threshold:
             raise ConfigError(
                 f"decision.human_threshold ({d.human_threshold}) must be below "

@@ -3,6 +3,8 @@
 import json
 import os
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -83,15 +85,25 @@ def test_files_that_cannot_be_read_fail_the_run_after_the_rest_is_written(good, 
     not_parquet.write_text('{"text": "JSON lines in a .parquet file"}\n')
     not_warc = tmp_path / "crawl.warc.gz"
     not_warc.write_bytes(b"\x1f\x8b\x08 this is not gzip, nor WARC")
+    parquet_named_jsonl = tmp_path / "rows.jsonl"
+    pq.write_table(pa.table({"text": ["a", "b", "c"]}), parquet_named_jsonl)
+    plain_named_gz = tmp_path / "lines.jsonl.gz"
+    plain_named_gz.write_text('{"text": "one"}\n{"text": "two"}\n')
+    bad = [str(p) for p in (not_parquet, not_warc, parquet_named_jsonl, plain_named_gz)]
     out = tmp_path / "out"
-    result = _run(good, str(not_parquet), str(not_warc), "-o", str(out), *IN_MEMORY)
+    result = _run(good, *bad, "-o", str(out), *IN_MEMORY)
     assert result.exit_code == 1
     assert "the run is incomplete (output and manifest written)" in result.output
     assert f"cannot read {not_parquet} (input): ArrowInvalid" in result.output
     assert f"cannot read {not_warc} (input): NotWarc: not a WARC file" in result.output
+    assert f"cannot read {parquet_named_jsonl} (input): WrongContent: {parquet_named_jsonl} is a Parquet file" in (
+        result.output
+    )
+    assert f"cannot read {plain_named_gz} (input): WrongContent: {plain_named_gz} is not gzip data" in result.output
     manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest["balanced"] and manifest["labels"]["uncertain"] + manifest["labels"]["human"] == 1
-    assert [e["source_uri"] for e in manifest["file_errors"]] == sorted([str(not_parquet), str(not_warc)])
+    assert [e["source_uri"] for e in manifest["file_errors"]] == sorted(bad)
+    assert manifest["dead_letter"]["total"] == 0  # whole-file errors, not a dead letter per line
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")

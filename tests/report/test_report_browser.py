@@ -48,7 +48,7 @@ def test_report_renders_every_section_in_chromium(sample_out, tmp_path):
     html, _, _ = write_report(str(sample_out), str(SAMPLE / "*"), [], tmp_path / "report.html", ReportSettings())
     dom = _chromium(tmp_path, "--dump-dom", html.as_uri())
     assert [s for s in SECTIONS if f'<section id="{s}">' not in dom] == []
-    assert dom.count("<svg") == 6 and "label=synthetic" in dom
+    assert dom.count("<svg") == 8 and "label=synthetic" in dom
     shot, blank = tmp_path / "report.png", tmp_path / "blank.png"
     _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,1600", html.as_uri())
     empty = tmp_path / "empty.html"

@@ -51,7 +51,7 @@ def test_html_has_every_section_and_fetches_nothing(sample_out, tmp_path):
     html, _, _ = _report(sample_out, tmp_path, "--known-human", CORPUS)
     page = html.read_text()
     assert [s for s in SECTIONS if f'<section id="{s}">' not in page] == []
-    assert page.count("<svg") == 3 + 1 + 2  # three histograms, type-token growth, two trend charts
+    assert page.count("<svg") == 3 + 1 + 2 + 2  # three histograms, type-token growth, two trend and two share charts
     assert "<script" not in page and not re.search(r"""(src|href)=|url\(|@import""", page)
 
 

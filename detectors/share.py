@@ -67,6 +67,29 @@ class Share:
     method: str
 
 
+#: The prior ``p_synthetic`` is calibrated under: the first-stage stacker is fitted with every (data set, label)
+#: weighted alike, i.e. a synthetic share of one half.
+BASE_PRIOR = 0.5
+PRIOR_CLIP = 0.01  # a share of 0 or 1 would make every posterior 0 or 1
+PRIOR_STRENGTH = 50  # documents' worth of the corpus share a source's own share is shrunk towards
+
+
+def with_prior(p: np.ndarray, prior: np.ndarray | float, base: float = BASE_PRIOR) -> np.ndarray:
+    """P(synthetic | score, source): ``p`` moved from the prior it was calibrated under (``base``) to the source's
+    share (Saerens et al., 2002: the likelihood ratio is unchanged, the prior odds are replaced), the share kept in
+    ``[PRIOR_CLIP, 1 - PRIOR_CLIP]``. NaN (not scored, or no prior) stays NaN."""
+    p = np.clip(np.asarray(p, dtype=np.float64), 1e-7, 1 - 1e-7)
+    prior = np.clip(np.asarray(prior, dtype=np.float64), PRIOR_CLIP, 1 - PRIOR_CLIP)
+    shift = np.log(prior / (1 - prior)) - np.log(base / (1 - base))
+    return 1.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) + shift)))
+
+
+def shrunk(source_share: float, scored: int, corpus_share: float, strength: int = PRIOR_STRENGTH) -> float:
+    """A source's share as the prior of its documents (empirical Bayes): its estimate from ``scored`` documents
+    shrunk towards the corpus's by ``strength`` documents' worth."""
+    return (scored * source_share + strength * corpus_share) / (scored + strength)
+
+
 def coarse_starts(human: np.ndarray, synthetic: np.ndarray) -> np.ndarray:
     """First fine bin of each coarse bin the likelihood is computed on: ``sqrt(n) / 2`` bins (4 to 20, ``n`` the
     smaller reference), each holding an equal share of the two references' pooled mass. Finer bins than the

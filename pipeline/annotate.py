@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +15,7 @@ from synthsieve import __version__
 from synthsieve.config import Config
 from synthsieve.dedup.clusters import near_dup_columns, near_duplicates
 from synthsieve.dedup.fingerprints import Fingerprints, fingerprints
-from synthsieve.detectors import registry
+from synthsieve.detectors import registry, share
 from synthsieve.detectors.calibration import SourceThreshold, lookup, source_key
 from synthsieve.detectors.decide import Evidence, label, with_near_duplicates
 from synthsieve.detectors.gate import word_counts
@@ -30,6 +32,7 @@ from synthsieve.schemas.records import (
     CLUSTER_SCHEMA,
     DEDUPLICATED_SCHEMA,
     LABELS,
+    SOURCE_PRIOR_FIELD,
     document_schema,
     score_column,
     scored_schema,
@@ -98,13 +101,17 @@ class Decider:
         self.schema = schema
 
     def decide(
-        self, scored: Scored, calibrated: dict[str, SourceThreshold], clustered: pa.Table | None = None
+        self,
+        scored: Scored,
+        calibrated: dict[str, SourceThreshold],
+        clustered: pa.Table | None = None,
+        priors: Mapping[str | None, tuple[float, int]] | None = None,
     ) -> dict[str, pa.Table]:
         """One table per label (and ``DEDUPLICATED`` for the copies ``--dedup`` leaves out), each source judged by
         its calibrated thresholds, else the global ones."""
         if scored.table is None:
             return {}
-        table, labels = self.labelled(scored, calibrated, clustered)
+        table, labels = self.labelled(scored, calibrated, clustered, priors)
         copy = np.zeros(len(labels), dtype=bool)
         if self.config.dedup.drop_duplicates:
             copy = ~table.column("is_canonical").to_numpy(zero_copy_only=False) & (labels != "synthetic")
@@ -115,9 +122,15 @@ class Decider:
         return out
 
     def labelled(
-        self, scored: Scored, calibrated: dict[str, SourceThreshold], clustered: pa.Table | None = None
+        self,
+        scored: Scored,
+        calibrated: dict[str, SourceThreshold],
+        clustered: pa.Table | None = None,
+        priors: Mapping[str | None, tuple[float, int]] | None = None,
     ) -> tuple[pa.Table, np.ndarray]:
-        """The batch's table with its near-duplicate columns, final ``p_synthetic`` and reasons, and each label."""
+        """The batch's table with its near-duplicate columns, final ``p_synthetic``, source posterior and reasons,
+        and each label. ``priors``: per source (None: the corpus), its estimated synthetic share and scored
+        documents."""
         d, n = self.config.decision, self.config.dedup
         table = scored.table
         ids, domains = table.column("id").to_pylist(), table.column("domain").to_pylist()
@@ -128,8 +141,13 @@ class Decider:
         evidence, dup_reasons = with_near_duplicates(
             scored.evidence, count, n_domains, known, n.farm_min_domains, n.farm_logit, n.known_synthetic_p
         )
+        posterior = source_posterior(evidence, scored.sources, known, priors or {})
+        decided_on = evidence
+        if d.source_prior:  # where no share could be estimated, p_synthetic decides
+            p = np.where(np.isnan(posterior), evidence.p_synthetic, posterior).astype(np.float32)
+            decided_on = dataclasses.replace(evidence, p_synthetic=p)
         syn_t, hum_t, calibration = lookup(scored.sources, calibrated, d.synthetic_threshold, d.human_threshold)
-        decisions = label(evidence, syn_t, hum_t)
+        decisions = label(decided_on, syn_t, hum_t)
         reasons = table.column("reasons").to_pylist()
         reasons = [
             [*r, *dup, *why, cal] for r, dup, why, cal in zip(reasons, dup_reasons, decisions.reasons, calibration)
@@ -138,7 +156,24 @@ class Decider:
         table = replace_column(table, "p_synthetic", p_column(evidence.p_synthetic))
         for name, column in near.items():
             table = table.append_column(self.schema.field(name), column)
+        table = table.append_column(SOURCE_PRIOR_FIELD, p_column(posterior))
         return table.cast(self.schema), np.array(decisions.labels)
+
+
+def source_posterior(
+    evidence: Evidence, sources: list[str], known: np.ndarray, priors: Mapping[str | None, tuple[float, int]]
+) -> np.ndarray:
+    """``P(synthetic | scores, source)``: each ``p_synthetic`` with its source's synthetic share (shrunk towards
+    the corpus's; the corpus's where the source has none) as prior; hard evidence and known-synthetic copies keep
+    their ``p_synthetic``; NaN where there is no ``p_synthetic`` or no share at all."""
+    corpus = priors.get(None)
+    if corpus is None:
+        return np.full(len(sources), np.nan)
+    prior = np.array(
+        [share.shrunk(*priors[s], corpus[0]) if s in priors else corpus[0] for s in sources], dtype=np.float64
+    )
+    p = evidence.p_synthetic.astype(np.float64)
+    return np.where(evidence.hard | known, p, share.with_prior(p, prior))
 
 
 def replace_column(table: pa.Table, name: str, column: pa.Array) -> pa.Table:

@@ -98,11 +98,14 @@ def build(
         thresholds = beam.pvalue.AsDict(calibrated)
     else:  # nothing can calibrate: no side input to wait for
         calibrated, thresholds = pipeline | "NoCalibration" >> beam.Create([]), {}
+    shares = _synthetic_share(scored[SHARE_COUNTS], points, synthetic_points, config)
+    priors = shares | "SourcePriors" >> beam.FlatMap(_prior)
     staged = scored["scored"] | "Stage" >> beam.ParDo(StageFn(out_dir))
+    decide = DecideFn(config, schema)
     decided = (
         {"scored": staged, "clusters": clusters}
         | "JoinClusters" >> beam.CoGroupByKey()
-        | "Decide" >> beam.ParDo(DecideFn(config, schema), thresholds).with_outputs(*LABELS, DEDUPLICATED)
+        | "Decide" >> beam.ParDo(decide, thresholds, beam.pvalue.AsDict(priors)).with_outputs(*LABELS, DEDUPLICATED)
     )
     written = [
         decided[label]
@@ -115,7 +118,7 @@ def build(
         >> WriteToParquetBatched(f"{out_dir}/_accounting/deduplicated/part", schema=DEDUPLICATED_SCHEMA, **PARQUET)
     )
     written += ledger.write(out_dir)
-    written.append(_synthetic_share(pipeline, scored[SHARE_COUNTS], points, synthetic_points, out_dir, config))
+    written.append(shares | "WriteShare" >> WriteToParquet(f"{out_dir}/{SHARE}/part", schema=SHARE_SCHEMA, **PARQUET))
     written.append(
         calibrated
         | "CalibrationRows" >> beam.MapTuple(_calibration_row)
@@ -151,9 +154,9 @@ def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synt
     return clusters, points
 
 
-def _synthetic_share(pipeline: beam.Pipeline, counts, human_points: list, synthetic_points, out_dir: str, config):
-    """The synthetic share per source and crawl month, written to ``_accounting/synthetic_share/``: the batches'
-    counts summed per key, each estimated against the per-source reference histograms (side inputs)."""
+def _synthetic_share(counts, human_points: list, synthetic_points, config: Config):
+    """The synthetic share per source and crawl month (``SHARE_SCHEMA`` rows): the batches' counts summed per key,
+    each estimated against the per-source reference histograms (side inputs)."""
     human = (
         human_points
         | "ShareKnownHuman" >> beam.Flatten()
@@ -164,8 +167,14 @@ def _synthetic_share(pipeline: beam.Pipeline, counts, human_points: list, synthe
         counts
         | "SumShareCounts" >> beam.CombinePerKey(sum)
         | "ShareRows" >> beam.ParDo(ShareRowFn(config), beam.pvalue.AsDict(human), beam.pvalue.AsDict(synthetic))
-        | "WriteShare" >> WriteToParquet(f"{out_dir}/{SHARE}/part", schema=SHARE_SCHEMA, **PARQUET)
     )
+
+
+def _prior(row: dict):
+    """``(source, (share, scored documents))`` of a row over all months (source None: the corpus), for the
+    posterior with the source's share as prior."""
+    if row["month"] is None and row["share"] is not None:
+        yield row["source"], (row["share"], row["scored"])
 
 
 def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config, role: str):

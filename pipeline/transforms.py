@@ -247,8 +247,9 @@ class StageFn(beam.DoFn):
 
 
 class DecideFn(beam.DoFn):
-    """A staged batch's path and its documents' near-duplicate rows, and the calibrated sources, in; pyarrow Tables
-    of one label each out (tagged by label, plus ``deduplicated`` under ``--dedup``).
+    """A staged batch's path and its documents' near-duplicate rows, the calibrated sources and the sources'
+    synthetic shares (priors), in; pyarrow Tables of one label each out (tagged by label, plus ``deduplicated``
+    under ``--dedup``).
 
     A label's tables are gathered within a bundle up to ``OUTPUT_BLOCK_BYTES``, so the sinks write few large row
     groups instead of one small one per batch and label (half the write time, and what Parquet readers prefer).
@@ -268,13 +269,13 @@ class DecideFn(beam.DoFn):
         self.pending: dict[str, list[pa.Table]] = {}
         self.pending_bytes: Counter = Counter()
 
-    def process(self, joined, calibrated: dict):
+    def process(self, joined, calibrated: dict, priors: dict):
         from synthsieve.pipeline.annotate import Scored
         from synthsieve.pipeline.staged import read_scored
 
         scored = Scored.concat([read_scored(path) for path in joined[1]["scored"]])
         clustered = pa.concat_tables(joined[1]["clusters"]) if joined[1]["clusters"] else None
-        for label, table in self.decider.decide(scored, calibrated, clustered).items():
+        for label, table in self.decider.decide(scored, calibrated, clustered, priors).items():
             if label not in self.counters:
                 self.counters[label] = Metrics.counter("synthsieve", f"label:{label}")
             self.counters[label].inc(table.num_rows)

@@ -53,6 +53,11 @@ NEAR_DUP_FIELDS: tuple[pa.Field, ...] = (
     pa.field("near_dup_known_synthetic", pa.bool_(), nullable=False),
 )
 
+#: The posterior ``P(synthetic | scores, source)`` of a document: its ``p_synthetic`` with the source's estimated
+#: synthetic share as prior (``_accounting/synthetic_share/``, ``docs/SHARE.md``); decides only with
+#: ``decision.source_prior``; null where ``p_synthetic`` is, or no share could be estimated.
+SOURCE_PRIOR_FIELD = pa.field("p_synthetic_source", pa.float32())
+
 #: What near-duplicate clustering needs to know of a document besides its signature; ``node`` is its 64-bit key,
 #: ``batch`` the key of the scored batch it was staged in (where its cluster row is sent for the decision).
 MEMBER_SCHEMA = pa.schema(
@@ -174,5 +179,5 @@ def scored_schema(score_columns: Iterable[str] = ()) -> pa.Schema:
 
 
 def document_schema(score_columns: Iterable[str] = ()) -> pa.Schema:
-    """Schema of written documents: ``scored_schema`` plus the near-duplicate columns."""
-    return pa.schema([*scored_schema(score_columns), *NEAR_DUP_FIELDS])
+    """Schema of written documents: ``scored_schema`` plus the near-duplicate columns and the source posterior."""
+    return pa.schema([*scored_schema(score_columns), *NEAR_DUP_FIELDS, SOURCE_PRIOR_FIELD])

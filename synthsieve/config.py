@@ -83,6 +83,14 @@ class DecisionConfig:
     synthetic_threshold: float = field(default=0.76503575, metadata={"help": "p_synthetic >= this: synthetic"})
     human_threshold: float = field(default=0.42297015, metadata={"help": "p_synthetic <= this: human"})
     marker_p: float = field(default=0.99, metadata={"help": "p_synthetic floor when a disclosure marker fires"})
+    source_prior: bool = field(
+        default=False,
+        metadata={
+            "help": "decide on p_synthetic_source (the source's estimated synthetic share as prior) instead of "
+            "p_synthetic; off: on mixtures it decides more documents but labels most synthetic text of low-share "
+            "sources human and many humans of high-share ones synthetic (docs/SHARE.md)"
+        },
+    )
 
 
 @dataclass

@@ -15,6 +15,8 @@ from synthsieve.detectors.share import (
     load_reference,
     loglik,
     mle,
+    shrunk,
+    with_prior,
 )
 
 HUMAN, SYNTHETIC = (2, 5), (5, 2)  # beta parameters of p_synthetic: humans low, machines high
@@ -119,3 +121,19 @@ def test_shipped_reference_matches_the_bins(tmp_path):
     card.write_text(json.dumps({"bins": LAYOUT | {"bins": 50}, "human": [1] * 50, "synthetic": [1] * 50}))
     with pytest.raises(ValueError, match="binned"):
         load_reference(card)
+
+
+def test_with_prior_moves_the_odds_to_the_sources_share():
+    p = np.array([0.2, 0.5, 0.8, np.nan])
+    assert np.allclose(with_prior(p[:3], 0.5), p[:3])  # the stacker's own prior: unchanged
+    low, high = with_prior(p, 0.1), with_prior(p, 0.9)
+    assert np.all(low[:3] < p[:3]) and np.all(high[:3] > p[:3]) and np.isnan(low[3])
+    assert np.isclose(with_prior(np.array([0.5]), 0.2)[0], 0.2)  # no evidence: the prior itself
+    assert np.isfinite(with_prior(np.array([0.5]), 0.0)).all()  # a share of 0 is clipped, not -inf
+    assert np.allclose(with_prior(p[:3], np.array([0.1, 0.5, 0.9])), [low[0], p[1], high[2]])
+
+
+def test_shrunk_priors_move_few_documents_to_the_corpus_share():
+    assert shrunk(0.8, 10_000, 0.2) > 0.79
+    assert shrunk(0.8, 10, 0.2) < 0.35
+    assert shrunk(0.3, 0, 0.2) == 0.2

@@ -68,3 +68,17 @@ def test_hard_evidence_documents_count_as_synthetic():
     counts = np.concatenate([[100, 20], share.histogram(RNG.beta(2, 8, 80))])
     row = share_row((None, None), counts, {}, {}, (h, s), 200)
     assert row["scored"] == 100 and row["share_lo"] >= 0.2 and row["share"] >= 0.2
+
+
+def test_the_source_posterior_uses_the_sources_share_and_keeps_hard_evidence():
+    from synthsieve.detectors.decide import Evidence
+    from synthsieve.pipeline.annotate import source_posterior
+
+    p = np.array([0.6, 0.6, 0.6, 0.99, np.nan], np.float32)
+    evidence = Evidence(p, ~np.isnan(p), np.array([False, False, False, True, False]), [])
+    sources, known = ["farm.com", "blog.org", "new.net", "farm.com", "blog.org"], np.zeros(5, bool)
+    priors = {None: (0.3, 1000), "farm.com": (0.9, 5000), "blog.org": (0.02, 5000)}
+    post = source_posterior(evidence, sources, known, priors)
+    assert post[0] > 0.9 and post[1] < 0.1 and np.isclose(post[2], share.with_prior(np.array([0.6]), 0.3)[0])
+    assert post[3] == np.float32(0.99) and np.isnan(post[4])
+    assert np.isnan(source_posterior(evidence, sources, known, {})).all()  # no share estimated: no posterior

@@ -80,3 +80,31 @@ def test_the_report_shows_the_share_per_source_and_month(run, tmp_path):
     page = html.read_text()
     assert "Synthetic share" in page and "example.org" in page and "2024-02" in page
     assert "Synthetic share" in result.output
+
+
+def test_the_posterior_column_and_the_source_prior_decision(run, tmp_path):
+    out, _, rows = run
+    shards = f"read_parquet('{out}/label=*/*.parquet', hive_partitioning=true)"
+    docs = duckdb.sql(f"select p_synthetic, p_synthetic_source, label from {shards}").fetchall()
+    prior = rows["example.org", None]["share"]
+    scored = [(p, post) for p, post, _ in docs if p is not None]
+    assert scored and all(post is not None for _, post in scored)
+    assert all((post < p) == (prior < 0.5) for p, post in scored if 0.01 < p < 0.99)
+
+
+def test_with_decision_source_prior_the_posterior_decides(run, tmp_path):
+    out, _, _ = run
+    folder = out.parent
+    config = load_config(
+        overrides={"share.min_references": 40, "share.min_documents": 20, "decision.source_prior": True}
+    )
+    beam = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
+    known = [str(folder / "known_human.jsonl")], [str(folder / "known_synthetic.jsonl")]
+    run_job([str(folder / "crawl.jsonl")], str(tmp_path / "prior"), config, beam, *known)
+    shards = "read_parquet('{}/label=*/*.parquet', hive_partitioning=true)"
+    query = "select url, label, p_synthetic_source from {} order by url"
+    before = {url: label for url, label, _ in duckdb.sql(query.format(shards.format(out))).fetchall()}
+    after = duckdb.sql(query.format(shards.format(tmp_path / "prior"))).fetchall()
+    d = config.decision
+    assert all((label == "human") == (post is not None and post <= d.human_threshold) for _, label, post in after)
+    assert sum(label == "human" for _, label, _ in after) > sum(label == "human" for label in before.values())

@@ -18,7 +18,8 @@ def partition_of(keys: np.ndarray, partitions: int) -> np.ndarray:
 
 
 def split(keys: np.ndarray, partitions: int, *columns) -> list[tuple[int, tuple]]:
-    """Rows of ``columns`` grouped by the partition of ``keys``: ``(partition, column slices)`` per non-empty one.
+    """Rows of ``columns`` grouped by the partition of ``keys``: ``(partition, column slices)`` per non-empty one, in
+    partition order. Costs O(rows log rows) whatever the number of partitions.
 
     Args:
         keys: uint64 hash per row.
@@ -27,24 +28,20 @@ def split(keys: np.ndarray, partitions: int, *columns) -> list[tuple[int, tuple]
     """
     part = partition_of(keys, partitions)
     order = np.argsort(part, kind="stable")
-    bounds = np.searchsorted(part[order], np.arange(partitions + 1))
-    return [
-        (p, tuple(_take(c, order[lo:hi]) for c in columns))
-        for p, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
-        if hi > lo
-    ]
+    return [(p, tuple(_take(c, rows) for c in columns)) for p, rows in _runs(part[order], order)]
 
 
 def by_key(keys: np.ndarray, table: pa.Table) -> list[tuple[int, pa.Table]]:
     """Rows of ``table`` grouped by their key: ``(key, rows)`` per distinct key, in key order."""
     order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) if len(keys) else np.zeros(0, int)
-    bounds = np.r_[starts, len(keys)]
-    return [
-        (int(sorted_keys[lo]), table.take(pa.array(order[lo:hi])))
-        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())
-    ]
+    return [(key, table.take(pa.array(rows))) for key, rows in _runs(keys[order], order)]
+
+
+def _runs(sorted_keys: np.ndarray, order: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """``(key, row positions)`` per run of equal keys in ``sorted_keys`` (``order``: their rows)."""
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) if len(sorted_keys) else np.zeros(0, int)
+    bounds = np.r_[starts, len(sorted_keys)]
+    return [(int(sorted_keys[lo]), order[lo:hi]) for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
 
 
 def concat(blocks: Sequence[tuple], width: int) -> tuple:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import beta, chi2
 
 from synthsieve.detectors.base import MODELS
 
@@ -193,6 +192,8 @@ def floor(mix_counts: np.ndarray, human_counts: np.ndarray, alpha: float = 0.05,
     Raises:
         ValueError: the human reference is empty.
     """
+    from scipy.stats import beta  # ~50 MB per process: only where shares are estimated, not in every scorer
+
     m, h = np.asarray(mix_counts, dtype=np.int64), np.asarray(human_counts, dtype=np.int64)
     if not h.sum():
         raise ValueError("the floor needs a human reference: its histogram is empty")
@@ -231,6 +232,8 @@ def estimate(
     cm, ch, cs = (np.add.reduceat(c, starts).astype(np.float64) for c in (m, h, s))
     H, S = density(ch), density(cs)
     a = mle(cm, H, S)
+    from scipy.stats import chi2
+
     cutoff = chi2.ppf(1 - alpha, 1) * reference_inflation(cm, H, S, int(h.sum()), int(s.sum()), a)
     lo, hi = interval(cm, H, S, a, cutoff)
     return Share(a, lo, hi, floor(m, h, alpha), int(m.sum()), METHOD)

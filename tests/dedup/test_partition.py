@@ -1,6 +1,8 @@
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from synthsieve.dedup.partition import by_key, concat, index_of, partition_of, split
 
@@ -32,3 +34,15 @@ def test_by_key_groups_table_rows_by_exact_key_in_key_order():
     groups = by_key(keys, pa.table({"row": range(5)}))
     assert [(k, t.column("row").to_pylist()) for k, t in groups] == [(2, [1, 4]), (5, [3]), (9, [0, 2])]
     assert by_key(np.zeros(0, np.uint64), pa.table({"row": pa.array([], pa.int64())})) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=200), st.sampled_from([1, 3, 64, 20_000, 1_000_000]))
+def test_split_matches_a_partition_by_partition_grouping_for_any_partition_count(keys, partitions):
+    keys = np.array(keys, dtype=np.uint64)
+    rows = np.arange(len(keys))
+    expected = [
+        (p, rows[partition_of(keys, partitions) == p].tolist())
+        for p in sorted(set(partition_of(keys, partitions).tolist()))
+    ]
+    assert [(p, cols[0].tolist()) for p, cols in split(keys, partitions, rows)] == expected

@@ -51,9 +51,11 @@ def test_score_stage_then_decide_emits_one_table_per_label_and_dead_letters_empt
         no_calibration = p | "NoSources" >> beam.Create([])
         staged = scored.s | beam.ParDo(StageFn(str(tmp_path)))
         joined = staged | beam.Map(lambda kv: (kv[0], {"scored": [kv[1]], "clusters": []}))  # a batch, no clusters
-        out = joined | beam.ParDo(DecideFn(CONFIG, schema), beam.pvalue.AsDict(no_calibration)).with_outputs(
-            "human", "synthetic", "uncertain"
+        no_priors = p | "NoShares" >> beam.Create([])
+        decide = beam.ParDo(
+            DecideFn(CONFIG, schema), beam.pvalue.AsDict(no_calibration), beam.pvalue.AsDict(no_priors)
         )
+        out = joined | decide.with_outputs("human", "synthetic", "uncertain")
         synthetic = out.synthetic | beam.FlatMap(
             lambda t: zip(t.column("source_offset").to_pylist(), t.column("era").to_pylist())
         )
@@ -75,7 +77,7 @@ def test_decide_gathers_a_labels_tables_within_a_bundle_up_to_the_block_size(
         scored = p | beam.Create(batches) | beam.ParDo(ScoreFn(CONFIG)).with_outputs(main="s")
         staged = scored.s | beam.ParDo(StageFn(str(tmp_path)))
         joined = staged | beam.Map(lambda kv: (kv[0], {"scored": [kv[1]], "clusters": []}))
-        out = joined | beam.ParDo(DecideFn(CONFIG, schema), {}).with_outputs("uncertain")
+        out = joined | beam.ParDo(DecideFn(CONFIG, schema), {}, {}).with_outputs("uncertain")
         assert_that(out.uncertain | beam.Map(lambda t: t.num_rows), equal_to(tables))
         offsets = out.uncertain | beam.FlatMap(lambda t: t.column("source_offset").to_pylist())
         assert_that(offsets, equal_to([1, 2, 3]), label="offsets")

@@ -130,10 +130,10 @@ def build(
 
 def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synthetic: list[str], ledger: _Ledger):
     """Near-duplicate cluster rows of the corpus, keyed by node partition, and the known-synthetic documents'
-    ``(source, p_synthetic)`` share references; ``known_synthetic`` files join the clustering as known-synthetic
-    documents (their accounting goes to ``ledger``)."""
+    ``(source, p_synthetic)`` share references (None without ``known_synthetic`` files, which join the clustering
+    as known-synthetic documents; their accounting goes to ``ledger``)."""
     fps = [scored | "Fingerprints" >> beam.FlatMap(lambda s: [s.fingerprints] if s.fingerprints else [])]
-    points = pipeline | "NoKnownSynthetic" >> beam.Create([])
+    points = None
     if known_synthetic:
         read = _read(pipeline, "KnownSynthetic", known_synthetic, config, KNOWN_SYNTHETIC)
         outputs = (DEAD_LETTER, KNOWN_DOCUMENTS, KNOWN_SYNTHETIC_POINTS)
@@ -162,11 +162,14 @@ def _synthetic_share(counts, human_points: list, synthetic_points, config: Confi
         | "ShareKnownHuman" >> beam.Flatten()
         | "ShareHumanHistograms" >> beam.CombinePerKey(ShareHistogramFn())
     )
-    synthetic = synthetic_points | "ShareSyntheticHistograms" >> beam.CombinePerKey(ShareHistogramFn())
+    synthetic = {}  # no --known-synthetic: every source takes the shipped synthetic reference
+    if synthetic_points is not None:
+        histograms = synthetic_points | "ShareSyntheticHistograms" >> beam.CombinePerKey(ShareHistogramFn())
+        synthetic = beam.pvalue.AsDict(histograms)
     return (
         counts
         | "SumShareCounts" >> beam.CombinePerKey(sum)
-        | "ShareRows" >> beam.ParDo(ShareRowFn(config), beam.pvalue.AsDict(human), beam.pvalue.AsDict(synthetic))
+        | "ShareRows" >> beam.ParDo(ShareRowFn(config), beam.pvalue.AsDict(human), synthetic)
     )
 
 

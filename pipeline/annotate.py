@@ -169,9 +169,8 @@ def source_posterior(
     corpus = priors.get(None)
     if corpus is None:
         return np.full(len(sources), np.nan)
-    prior = np.array(
-        [share.shrunk(*priors[s], corpus[0]) if s in priors else corpus[0] for s in sources], dtype=np.float64
-    )
+    of_source = {s: share.shrunk(*priors[s], corpus[0]) if s in priors else corpus[0] for s in set(sources)}
+    prior = np.array([of_source[s] for s in sources], dtype=np.float64)
     p = evidence.p_synthetic.astype(np.float64)
     return np.where(evidence.hard | known, p, share.with_prior(p, prior))
 

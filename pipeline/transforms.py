@@ -85,7 +85,8 @@ class ReadFileFn(beam.DoFn):
 
 
 class ScoreFn(beam.DoFn):
-    """A batch of raw documents in; the scored batch out, plus dead letters and (source, p) known-human points.
+    """A batch of raw documents in; the scored batch out, plus dead letters, (source, p) known-human points and,
+    for input documents, the batch's synthetic-share counts per (source, month) from its first-stage scores.
 
     For a ``--known-human`` input (``known_human=True``) every judged document is a known-human point, and the
     batch's documents are counted per file instead of going on; otherwise only pre-LLM documents are known-human

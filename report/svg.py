@@ -106,11 +106,7 @@ def interval_rows(rows: list[tuple[str, float, float, float]], title: str = "") 
         parts.append(_text(left - 6, y + 3, name if len(name) <= 24 else name[:23] + "…", "#333", "end"))
         parts.append(_whisker(x(lo), y, x(hi), y, f"{name}: {share:.1%} ({lo:.1%}-{hi:.1%})"))
         parts.append(f'<circle cx="{x(share):.1f}" cy="{y:.1f}" r="2.6" fill="#c62828"/>')
-    label = f' aria-label="{escape(title)}"' if title else ""
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'role="img"{label} font-family="sans-serif" font-size="10">{"".join(parts)}</svg>'
-    )
+    return _svg(parts, title, height)
 
 
 def _whisker(x0: float, y0: float, x1: float, y1: float, tip: str) -> str:
@@ -123,10 +119,10 @@ def _whisker(x0: float, y0: float, x1: float, y1: float, tip: str) -> str:
 _QUARTERS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
-def _svg(parts: list[str], title: str) -> str:
+def _svg(parts: list[str], title: str, height: int = HEIGHT) -> str:
     label = f' aria-label="{escape(title)}"' if title else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'role="img"{label} font-family="sans-serif" font-size="10">{"".join(parts)}</svg>'
     )
 

@@ -21,11 +21,11 @@ _SUFFIXES = {
 _COMPRESSIONS = (".gz", ".zst", ".zstd")
 _COMPRESSION_MAGIC = {"gzip": b"\x1f\x8b", "zstd": b"\x28\xb5\x2f\xfd"}
 _MAGIC = {
-    b"\x1f\x8b": "gzip",
-    b"\x28\xb5\x2f\xfd": "zstd",
-    b"PAR1": "Parquet",
-    b"WARC/": "WARC",
-    b"filedesc://": "ARC",
+    b"\x1f\x8b": "a gzip",
+    b"\x28\xb5\x2f\xfd": "a zstd",
+    b"PAR1": "a Parquet",
+    b"WARC/": "a WARC",
+    b"filedesc://": "an ARC",
 }
 _WAT = "a WAT file (Common Crawl's metadata: no document text): read the WET (.warc.wet.gz) or WARC files instead"
 
@@ -91,7 +91,7 @@ def _checked_jsonl(stream: IO[bytes], path: str) -> IO[bytes]:
         except Exception:  # noqa: BLE001 - a cut or corrupt stream: read_jsonl dead-letters it where it breaks
             head = b""
     if other := next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None):
-        raise WrongContent(f"{path} is a {other} file, not JSON lines: rename it or pass the right --format")
+        raise WrongContent(f"{path} is {other} file, not JSON lines: rename it or pass the right --format")
     return data
 
 

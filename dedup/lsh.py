@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from synthsieve.dedup.minhash import MAX_HASH, MinHashParams, fmix64
@@ -63,6 +65,43 @@ def candidate_edges(keys: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np
     follow = np.flatnonzero(~start)
     anchor = np.maximum.accumulate(np.where(start, np.arange(len(k)), 0))[follow]
     return unique_pairs(np.r_[n[anchor], n[follow - 1]], np.r_[n[follow], n[follow]])
+
+
+def bucket_sizes(blocks: Iterable[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every bucket key of ``(keys, nodes)`` blocks, sorted, with its member count and smallest node, read one block
+    at a time: memory grows with distinct keys, not with the members of a bucket."""
+    merged, pending, rows = _sizes(np.zeros(0, np.uint64), np.zeros(0, np.uint64)), [], 0
+    for keys, nodes in blocks:
+        pending.append(_sizes(keys, nodes))
+        rows += len(pending[-1][0])
+        if rows > max(len(merged[0]), 1 << 16):  # merge rarely: each merge sorts everything seen so far
+            merged, pending, rows = _merge_sizes([merged, *pending]), [], 0
+    return _merge_sizes([merged, *pending])
+
+
+def hot_bucket_edges(keys: np.ndarray, nodes: np.ndarray, smallest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs of one block of a hot bucket's entries: each node with its bucket's ``smallest`` node (a star
+    built without the bucket's member list) and a chain through the block's nodes of one bucket, each pair once."""
+    order = np.lexsort((nodes, keys))
+    k, n, low = keys[order], nodes[order], smallest[order]
+    same = np.flatnonzero(k[1:] == k[:-1])
+    star = n != low
+    return unique_pairs(np.r_[low[star], n[same]], np.r_[n[star], n[same + 1]])
+
+
+def _sizes(keys: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return _merge_sizes([(keys, np.ones(len(keys), np.int64), nodes)])
+
+
+def _merge_sizes(parts: list[tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(key, count, smallest)`` summaries joined: counts summed and minimums taken per key."""
+    keys, counts, low = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    order = np.argsort(keys, kind="stable")
+    keys, counts, low = keys[order].astype(np.uint64), counts[order].astype(np.int64), low[order].astype(np.uint64)
+    if not len(keys):
+        return keys, counts, low
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[starts], np.add.reduceat(counts, starts), np.minimum.reduceat(low, starts)
 
 
 def unique_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

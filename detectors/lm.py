@@ -29,6 +29,9 @@ CARD_PATH = MODELS / "lm_v2.json"
 # to 136 rather than 160 (1.16x faster on a CPU).
 LENGTH_STEP = 8
 _SENTENCE_END = ".!?。！？"
+# The card's combiner each ``lm.scope`` uses: each is fitted and calibrated on the documents its scope re-scores;
+# ``all`` also reaches documents the first stage labels synthetic, which neither saw: the wider one serves it.
+COMBINER_OF_SCOPE = {"uncertain": "uncertain", "not_synthetic": "not_synthetic", "all": "not_synthetic"}
 
 
 def default_model_path() -> Path:
@@ -40,13 +43,33 @@ def default_model_path() -> Path:
 
 
 def check_available(model_path: str | None = None, card_path: str | None = None) -> None:
-    """Raises FileNotFoundError saying what to install when ``lm_v2`` could not load (without loading it)."""
+    """Raises FileNotFoundError saying what to install, or ValueError saying to retrain the card, when ``lm_v2``
+    could not load (without loading the model)."""
     missing = [m for m in ("torch", "transformers", "gguf") if importlib.util.find_spec(m) is None]
     if missing:
         raise FileNotFoundError(f"lm_v2 needs {', '.join(missing)}: pip install 'synthsieve[lm]'")
-    for path in (Path(model_path) if model_path else default_model_path(), Path(card_path or CARD_PATH)):
-        if not path.exists():
-            raise FileNotFoundError(f"lm_v2: {path} is missing")
+    path = Path(model_path) if model_path else default_model_path()
+    if not path.exists():
+        raise FileNotFoundError(f"lm_v2: {path} is missing")
+    read_card(card_path)
+
+
+def read_card(card_path: str | None = None) -> dict:
+    """The ``lm_v2`` card (default ``models/lm_v2.json``), of this version's format: a combiner per scope.
+
+    Raises:
+        FileNotFoundError: there is no card. ValueError: the card is of the format before ``models`` (one ``model``).
+    """
+    path = Path(card_path or CARD_PATH)
+    if not path.is_file():
+        raise FileNotFoundError(f"lm_v2 card {path} is missing: `synthsieve train --stage lm` creates it")
+    card = json.loads(path.read_text(encoding="utf-8"))
+    if "models" not in card:
+        raise ValueError(
+            f"lm_v2 card {path} is of an older format (one combiner, not one per lm.scope): retrain it with "
+            "`synthsieve train --stage lm`"
+        )
+    return card
 
 
 def converted(gguf: Path) -> Path:
@@ -251,28 +274,29 @@ class LMV2(Detector):
     )
     probability = None
 
-    def __init__(self, card: dict, lm: LanguageModel):
+    def __init__(self, card: dict, lm: LanguageModel, scope: str = "uncertain"):
         self.card, self.lm = card, lm
         self.languages = declared_languages(card)
+        self.model = card["models"][COMBINER_OF_SCOPE[scope]]
 
     @classmethod
-    def load(cls, model_path: str | None = None, card_path: str | None = None, **lm_options) -> LMV2:
-        """Loads the card (default ``models/lm_v2.json``) and the language model (``LanguageModel`` options)."""
-        path = Path(card_path or CARD_PATH)
-        if not path.is_file():
-            raise FileNotFoundError(f"lm_v2 card {path} is missing: `synthsieve train --stage lm` creates it")
-        card = json.loads(path.read_text(encoding="utf-8"))
-        return cls(card, LanguageModel(model_path, max_tokens=card["max_tokens"], **lm_options))
+    def load(
+        cls, model_path: str | None = None, card_path: str | None = None, scope: str = "uncertain", **lm_options
+    ) -> LMV2:
+        """Loads the card (default ``models/lm_v2.json``), its combiner for ``scope`` (``lm.scope``) and the
+        language model (``LanguageModel`` options)."""
+        card = read_card(card_path)
+        return cls(card, LanguageModel(model_path, max_tokens=card["max_tokens"], **lm_options), scope)
 
     def score(self, texts: Sequence[str]) -> Scores:
         """The LM evidence and statistics of a batch (``p`` is NaN until ``combine``)."""
         if len(texts) == 0:
             return Scores.empty(self.outputs)
         stats, hidden, _ = self.lm.statistics(texts)
-        lm_evidence = evidence(self.card["model"], stats, hidden).astype(np.float32)
+        lm_evidence = evidence(self.model, stats, hidden).astype(np.float32)
         columns = {"p": np.full(len(texts), np.nan, np.float32), "evidence": lm_evidence}
         return Scores(columns | {f: stats[:, j] for j, f in enumerate(FEATURES)})
 
     def combine(self, lm_evidence: np.ndarray, first_stage_logit: np.ndarray) -> np.ndarray:
         """P(synthetic) from the LM evidence and the first stage's log-odds, float32."""
-        return combined(self.card["model"], lm_evidence, first_stage_logit)
+        return combined(self.model, lm_evidence, first_stage_logit)

@@ -30,6 +30,7 @@ from synthsieve.readers.html_guard import HtmlRejected
 from synthsieve.readers.records import dead_letter
 from synthsieve.schemas.records import (
     CLUSTER_SCHEMA,
+    DEDUPLICATED,
     DEDUPLICATED_SCHEMA,
     LABELS,
     SOURCE_PRIOR_FIELD,
@@ -38,7 +39,6 @@ from synthsieve.schemas.records import (
     scored_schema,
 )
 
-DEDUPLICATED = "deduplicated"  # the output of non-canonical copies that ``--dedup`` leaves out
 LM_DETECTOR = "lm_v2"  # the second-stage detector (``pipeline.lm_stage``)
 
 
@@ -83,13 +83,15 @@ class Scored:
 _ARRAYS = ("p_synthetic", "judged", "hard")
 
 
-def known_human_points(scored: Scored, all_documents: bool) -> list[tuple[str, float]]:
+def known_human_points(scored: Scored, all_documents: bool, leave_out=()) -> list[tuple[str, float]]:
     """(source, p_synthetic) of the known-human documents in a batch: every judged document of a
-    ``--known-human`` input, else judged pre-LLM documents; hard evidence never counts."""
+    ``--known-human`` input, else judged pre-LLM documents; hard evidence never counts, nor do the rows at
+    ``leave_out``."""
     if scored.evidence is None:
         return []
     ev = scored.evidence
     use = ev.judged & ~ev.hard & (all_documents | scored.pre_llm)
+    use[np.asarray(leave_out, dtype=np.int64)] = False
     return [(scored.sources[i], float(ev.p_synthetic[i])) for i in np.flatnonzero(use)]
 
 

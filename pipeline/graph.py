@@ -2,28 +2,53 @@
 Parquet partitioned by label.
 
 Scored batches are staged as Parquet files (``pipeline.staged``) and decided batch by batch, joined with their
-documents' near-duplicate rows by batch key: the documents never go through a shuffle after scoring."""
+documents' near-duplicate rows (and second-stage scores) by batch key: the documents never go through a shuffle
+after scoring."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import apache_beam as beam
 from apache_beam.io.parquetio import WriteToParquet, WriteToParquetBatched
 
 from synthsieve.config import Config
 from synthsieve.detectors.calibration import calibrate
-from synthsieve.pipeline.annotate import DEDUPLICATED
-from synthsieve.pipeline.near_dup import NearDuplicates
-from synthsieve.pipeline.outputs import DEAD_LETTERS, SHARE, SKIPPED_RECORDS
+from synthsieve.pipeline.accounting import SumTallies, TallyFn
+from synthsieve.pipeline.annotate import LM_DETECTOR
+from synthsieve.pipeline.near_dup import CLUSTERS, CONVERGENCE, NearDuplicates
+from synthsieve.pipeline.outputs import (
+    CALIBRATED,
+    COPIES_REMOVED,
+    DEAD_LETTERS,
+    FILES_READ,
+    KNOWN_USED,
+    ROUNDS,
+    SHARE,
+    SKIPPED_RECORDS,
+    label_folder,
+)
+from synthsieve.pipeline.tally import CALIBRATION as CALIBRATION_ROWS
+from synthsieve.pipeline.tally import CONVERGENCE as CONVERGENCE_ROWS
+from synthsieve.pipeline.tally import (
+    add_dead_letter,
+    add_documents,
+    add_file_stats,
+    add_known_documents,
+    add_record,
+    add_removed,
+    add_share,
+    add_skipped,
+)
 from synthsieve.pipeline.transforms import (
-    DEAD_LETTER,
     FILE_STATS,
     KNOWN_DOCUMENTS,
     KNOWN_HUMAN_POINTS,
     KNOWN_SYNTHETIC_POINTS,
+    LM_SCORES,
+    LM_SELECTION,
     SHARE_COUNTS,
-    SKIPPED,
     DecideFn,
     FingerprintFn,
     HistogramFn,
@@ -32,11 +57,15 @@ from synthsieve.pipeline.transforms import (
     SecondStageFn,
     ShareHistogramFn,
     ShareRowFn,
+    SplitFileFn,
     StageFn,
 )
 from synthsieve.schemas.records import (
     CALIBRATION_SCHEMA,
+    CONVERGENCE_SCHEMA,
+    DEAD_LETTER,
     DEAD_LETTER_SCHEMA,
+    DEDUPLICATED,
     DEDUPLICATED_SCHEMA,
     FILE_STATS_SCHEMA,
     INPUT,
@@ -45,7 +74,9 @@ from synthsieve.schemas.records import (
     KNOWN_SYNTHETIC,
     LABELS,
     SHARE_SCHEMA,
+    SKIPPED,
     SKIPPED_SCHEMA,
+    score_column,
 )
 
 PARQUET = dict(codec="zstd", file_name_suffix=".parquet")
@@ -59,9 +90,10 @@ def build(
     schema,
     known_human: list[str] = (),
     known_synthetic: list[str] = (),
-) -> list:
+) -> tuple[list, beam.PCollection]:
     """Adds the whole job to ``pipeline``; every shard goes under ``out_dir``. Returns the sinks' results (the
-    written file names), for a step that must wait until everything is written.
+    written file names), for a step that must wait until everything is written, and the run's accounting: one
+    ``pipeline.tally.Tally`` of every record written, counted on the way to the sinks.
 
     Args:
         pipeline: the Beam pipeline to extend.
@@ -81,7 +113,8 @@ def build(
     read = _read(pipeline, "", paths, config, INPUT)
     scored = _score(read.batches, "", config, known_human=False, spread=config.reader.rebalance == "always")
     ledger = _Ledger([read[DEAD_LETTER], scored[DEAD_LETTER]], [read[SKIPPED]], [read[FILE_STATS]], [])
-    clusters, synthetic_points = _near_duplicates(pipeline, scored["scored"], config, known_synthetic, ledger)
+    near, synthetic_points = _near_duplicates(pipeline, scored["scored"], config, known_synthetic, ledger)
+    clusters = near[CLUSTERS]
     points = [scored[KNOWN_HUMAN_POINTS]]
     if known_human:
         human_read = _read(pipeline, "KnownHuman", known_human, config, KNOWN_HUMAN)
@@ -102,36 +135,50 @@ def build(
     priors = shares | "SourcePriors" >> beam.FlatMap(_prior)
     staged = scored["scored"] | "Stage" >> beam.ParDo(StageFn(out_dir))
     decide = DecideFn(config, schema)
+    joins = {"scored": staged, "clusters": clusters}
+    if config.lm.enabled:  # the second stage's scores join their batch here, where it is decided
+        joins[LM_SCORES] = scored[LM_SCORES]
     decided = (
-        {"scored": staged, "clusters": clusters}
+        joins
         | "JoinClusters" >> beam.CoGroupByKey()
         | "Decide" >> beam.ParDo(decide, thresholds, beam.pvalue.AsDict(priors)).with_outputs(*LABELS, DEDUPLICATED)
     )
-    written = [
-        decided[label]
-        | f"Write_{label}" >> WriteToParquetBatched(f"{out_dir}/label={label}/part", schema=schema, **PARQUET)
-        for label in LABELS
-    ]
-    written.append(
-        decided[DEDUPLICATED]
-        | "WriteDeduplicated"
-        >> WriteToParquetBatched(f"{out_dir}/_accounting/deduplicated/part", schema=DEDUPLICATED_SCHEMA, **PARQUET)
-    )
-    written += ledger.write(out_dir)
-    written.append(shares | "WriteShare" >> WriteToParquet(f"{out_dir}/{SHARE}/part", schema=SHARE_SCHEMA, **PARQUET))
-    written.append(
-        calibrated
-        | "CalibrationRows" >> beam.MapTuple(_calibration_row)
-        | "WriteCalibration"
-        >> WriteToParquet(f"{out_dir}/_accounting/calibration/part", schema=CALIBRATION_SCHEMA, **PARQUET)
-    )
-    return written
+    lm_column = score_column(LM_DETECTOR, "p") if config.lm.enabled else None
+    sinks = _Sinks(out_dir)
+    for label in LABELS:
+        tally = functools.partial(add_documents, label=label, lm_column=lm_column)
+        sinks.write(f"_{label}", decided[label], label_folder(label), schema, tally, batched=True)
+    sinks.write("Deduplicated", decided[DEDUPLICATED], COPIES_REMOVED, DEDUPLICATED_SCHEMA, add_removed, batched=True)
+    ledger.write(sinks)
+    sinks.write("Share", shares, SHARE, SHARE_SCHEMA, add_share)
+    rounds = functools.partial(add_record, CONVERGENCE_ROWS, CONVERGENCE_SCHEMA)
+    sinks.write("Convergence", near[CONVERGENCE], ROUNDS, CONVERGENCE_SCHEMA, rounds)
+    calibration = calibrated | "CalibrationRows" >> beam.MapTuple(_calibration_row)
+    calibrated_row = functools.partial(add_record, CALIBRATION_ROWS, CALIBRATION_SCHEMA)
+    sinks.write("Calibration", calibration, CALIBRATED, CALIBRATION_SCHEMA, calibrated_row)
+    return sinks.written, tuple(sinks.tallies) | "Accounting" >> SumTallies()
+
+
+class _Sinks:
+    """The job's sinks: each writes one folder of the run and tallies, on the way, what it writes there (the final
+    step's counts, ``pipeline.accounting``)."""
+
+    def __init__(self, out_dir: str):
+        self.out_dir, self.written, self.tallies = out_dir, [], []
+
+    def write(self, name: str, records, folder: str, schema, tally, batched: bool = False) -> None:
+        """Writes ``records`` (pyarrow Tables if ``batched``, else dicts) to ``folder`` of the run as ``schema``
+        Parquet shards, and counts each into the run's tally with ``tally`` (a ``pipeline.tally.add_*``)."""
+        sink = WriteToParquetBatched if batched else WriteToParquet
+        self.tallies.append(records | f"Tally{name}" >> beam.ParDo(TallyFn(folder, tally)))
+        path = f"{self.out_dir}/{folder}/part"
+        self.written.append(records | f"Write{name}" >> sink(path, schema=schema, **PARQUET))
 
 
 def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synthetic: list[str], ledger: _Ledger):
-    """Near-duplicate cluster rows of the corpus, keyed by node partition, and the known-synthetic documents'
-    ``(source, p_synthetic)`` share references (None without ``known_synthetic`` files, which join the clustering
-    as known-synthetic documents; their accounting goes to ``ledger``)."""
+    """``NearDuplicates``' outputs (the corpus's cluster rows, keyed by batch, and how the rounds ended), and the
+    known-synthetic documents' ``(source, p_synthetic)`` share references (None without ``known_synthetic`` files,
+    which join the clustering as known-synthetic documents; their accounting goes to ``ledger``)."""
     fps = [scored | "Fingerprints" >> beam.FlatMap(lambda s: [s.fingerprints] if s.fingerprints else [])]
     points = None
     if known_synthetic:
@@ -146,12 +193,12 @@ def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synt
         points = known[KNOWN_SYNTHETIC_POINTS]
         ledger.add(read, known)
     d = config.dedup
-    clusters = (
+    near = (
         fps
         | "AllFingerprints" >> beam.Flatten()
         | "NearDuplicates" >> NearDuplicates(d.params(), d.verify_threshold, d.rounds, d.partitions)
     )
-    return clusters, points
+    return near, points
 
 
 def _synthetic_share(counts, human_points: list, synthetic_points, config: Config):
@@ -184,6 +231,7 @@ def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config
     return (
         pipeline
         | f"{prefix}Inputs" >> beam.Create(sorted(paths))
+        | f"{prefix}SplitFiles" >> beam.ParDo(SplitFileFn(config))  # a large Parquet file: parts for many workers
         | f"{prefix}SpreadFiles" >> beam.Reshuffle()
         | f"{prefix}Read"
         >> beam.ParDo(ReadFileFn(config, role)).with_outputs(DEAD_LETTER, SKIPPED, FILE_STATS, main="batches")
@@ -191,23 +239,24 @@ def _read(pipeline: beam.Pipeline, prefix: str, paths: list[str], config: Config
 
 
 def _score(batches, prefix: str, config: Config, known_human: bool, spread: bool = True):
-    """Scored batches (``scored``), their ``KNOWN_HUMAN_POINTS``, ``SHARE_COUNTS`` (first-stage scores) and
-    ``DEAD_LETTER`` records; with ``lm.enabled``
-    the second stage re-scores the undecided documents first. ``spread`` shuffles the batches across workers first;
-    without it each file's batches are scored where the file is read."""
+    """Scored batches (``scored``, first-stage scores), their ``KNOWN_HUMAN_POINTS``, ``SHARE_COUNTS`` and
+    ``DEAD_LETTER`` records; with ``lm.enabled``, ``LM_SCORES``: the second stage's scores of the undecided documents,
+    keyed by batch, which only those documents are sent to (on ``lm.accelerator`` workers where set). ``spread``
+    shuffles the batches across workers first; without it each file's batches are scored where the file is read."""
     if spread:
         batches = batches | f"{prefix}SpreadBatches" >> beam.Reshuffle()
     scored = batches | f"{prefix}Score" >> beam.ParDo(ScoreFn(config, known_human)).with_outputs(
-        DEAD_LETTER, KNOWN_HUMAN_POINTS, KNOWN_DOCUMENTS, SHARE_COUNTS, main="scored"
+        DEAD_LETTER, KNOWN_HUMAN_POINTS, KNOWN_DOCUMENTS, SHARE_COUNTS, LM_SELECTION, main="scored"
     )
     if not config.lm.enabled:
         return scored
     stage = beam.ParDo(SecondStageFn(config, known_human))
     if config.lm.accelerator:
         stage = stage.with_resource_hints(accelerator=config.lm.accelerator)
-    second = scored.scored | f"{prefix}SecondStage" >> stage.with_outputs(KNOWN_HUMAN_POINTS, main="scored")
-    passed = {key: scored[key] for key in (DEAD_LETTER, KNOWN_DOCUMENTS, SHARE_COUNTS)}
-    return {"scored": second.scored, KNOWN_HUMAN_POINTS: second[KNOWN_HUMAN_POINTS], **passed}
+    second = scored[LM_SELECTION] | f"{prefix}SecondStage" >> stage.with_outputs(KNOWN_HUMAN_POINTS, main=LM_SCORES)
+    points = (scored[KNOWN_HUMAN_POINTS], second[KNOWN_HUMAN_POINTS]) | f"{prefix}KnownHumanPoints" >> beam.Flatten()
+    passed = {key: scored[key] for key in ("scored", DEAD_LETTER, KNOWN_DOCUMENTS, SHARE_COUNTS)}
+    return {**passed, KNOWN_HUMAN_POINTS: points, LM_SCORES: second[LM_SCORES]}
 
 
 @dataclasses.dataclass
@@ -227,34 +276,22 @@ class _Ledger:
         self.file_stats.append(read[FILE_STATS])
         self.known_documents.append(used[KNOWN_DOCUMENTS])
 
-    def write(self, out_dir: str) -> list:
-        """Writes the dead letters, skipped records and the accounting; returns the sinks' results (the final step
-        waits on them)."""
-        written = [
-            self.dead_letters
-            | "DeadLetters" >> beam.Flatten()
-            | "WriteDeadLetters"
-            >> WriteToParquet(f"{out_dir}/{DEAD_LETTERS}/part", schema=DEAD_LETTER_SCHEMA, **PARQUET),
-            self.skipped
-            | "Skipped" >> beam.Flatten()
-            | "WriteSkipped" >> WriteToParquet(f"{out_dir}/{SKIPPED_RECORDS}/part", schema=SKIPPED_SCHEMA, **PARQUET),
-            self.file_stats
-            | "FileStats" >> beam.Flatten()
-            | "WriteFileStats"
-            >> WriteToParquet(f"{out_dir}/_accounting/files/part", schema=FILE_STATS_SCHEMA, **PARQUET),
-        ]
+    def write(self, sinks: _Sinks) -> None:
+        """Writes the dead letters, skipped records and the accounting."""
+        letters = self.dead_letters | "DeadLetters" >> beam.Flatten()
+        sinks.write("DeadLetters", letters, DEAD_LETTERS, DEAD_LETTER_SCHEMA, add_dead_letter)
+        skipped = self.skipped | "Skipped" >> beam.Flatten()
+        sinks.write("Skipped", skipped, SKIPPED_RECORDS, SKIPPED_SCHEMA, add_skipped)
+        stats = self.file_stats | "FileStats" >> beam.Flatten()
+        sinks.write("FileStats", stats, FILES_READ, FILE_STATS_SCHEMA, add_file_stats)
         if self.known_documents:
-            written.append(
+            used = (
                 self.known_documents
                 | "KnownDocuments" >> beam.Flatten()
                 | "SumKnownDocuments" >> beam.CombinePerKey(sum)
                 | "KnownRows" >> beam.MapTuple(lambda key, n: dict(role=key[0], source_uri=key[1], documents=n))
-                | "WriteKnownDocuments"
-                >> WriteToParquet(
-                    f"{out_dir}/_accounting/known_documents/part", schema=KNOWN_DOCUMENTS_SCHEMA, **PARQUET
-                )
             )
-        return written
+            sinks.write("KnownDocuments", used, KNOWN_USED, KNOWN_DOCUMENTS_SCHEMA, add_known_documents)
 
 
 def _calibrate(source_hist, config: Config):

@@ -7,15 +7,18 @@ it did not score keep null ``lm_v2__*`` columns.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyarrow as pa
 import xxhash
 
 from synthsieve.config import Config
+from synthsieve.detectors.base import declared_languages
 from synthsieve.detectors.decide import Evidence
-from synthsieve.detectors.lm import LMV2
+from synthsieve.detectors.lm import LMV2, read_card
 from synthsieve.detectors.stacker import logit
-from synthsieve.pipeline.annotate import Scored, p_column, replace_column
+from synthsieve.pipeline.annotate import LM_DETECTOR, Scored, p_column, replace_column
 from synthsieve.schemas.records import score_column
 
 
@@ -29,8 +32,8 @@ def selected(scored: Scored, config: Config, languages: frozenset[str] | None) -
 
     Only judged documents without hard evidence, in ``languages`` (the LM card's; None: any), are candidates (the
     gate's and the markers' decisions stand). Of those: every one with ``lm.scope: all``; else the ones whose
-    first-stage ``p_synthetic`` lies strictly between the global thresholds, plus the ``lm.sample_rate`` share of the
-    others picked by id hash, for auditing.
+    first-stage ``p_synthetic`` lies strictly between the global thresholds (``uncertain``) or below the synthetic
+    one (``not_synthetic``), plus the ``lm.sample_rate`` share of the others picked by id hash, for auditing.
     """
     ev, lm, d = scored.evidence, config.lm, config.decision
     candidates = ev.judged & ~ev.hard
@@ -38,11 +41,49 @@ def selected(scored: Scored, config: Config, languages: frozenset[str] | None) -
         candidates &= np.isin(scored.table.column("lang").to_numpy(zero_copy_only=False), sorted(languages))
     if lm.scope == "all":
         return np.flatnonzero(candidates)
-    chosen = candidates & (ev.p_synthetic > d.human_threshold) & (ev.p_synthetic < d.synthetic_threshold)
+    low = d.human_threshold if lm.scope == "uncertain" else -np.inf
+    chosen = candidates & (ev.p_synthetic > low) & (ev.p_synthetic < d.synthetic_threshold)
     if lm.sample_rate > 0:
         ids = scored.table.column("id").to_pylist()
         chosen |= candidates & (sample_fraction(ids) < lm.sample_rate)
     return np.flatnonzero(chosen)
+
+
+@dataclass
+class Selection:
+    """The documents of one scored batch that the LM re-scores, and what it needs of them: all that travels to the
+    LM's workers (GPU ones with ``lm.accelerator``) instead of the whole batch."""
+
+    batch: int  # the batch's key (``Fingerprints.batch``): the LM's scores join it again at the decision
+    index: np.ndarray  # the documents' rows in the batch
+    texts: list[str]
+    first_p: np.ndarray  # their first-stage p_synthetic, which the LM's evidence is combined with
+    sources: list[str]  # their sources and eras: known-human points take the LM's p_synthetic
+    pre_llm: np.ndarray
+
+
+@dataclass
+class LMScores:
+    """The LM's output columns for the documents at ``index`` of batch ``batch``."""
+
+    batch: int
+    index: np.ndarray
+    columns: dict[str, np.ndarray]
+
+
+def card_languages(config: Config) -> frozenset[str] | None:
+    """The languages ``lm_v2``'s card declares (None: any), read without loading the language model."""
+    return declared_languages(read_card(config.lm.card_path or None))
+
+
+def selection(scored: Scored, config: Config, languages: frozenset[str] | None) -> Selection | None:
+    """What the LM needs of a batch's ``selected`` documents; None when it selects none."""
+    if scored.table is None or len(index := selected(scored, config, languages)) == 0:
+        return None
+    texts = scored.table.column("text").take(pa.array(index)).to_pylist()
+    sources = [scored.sources[i] for i in index.tolist()]
+    first_p = scored.evidence.p_synthetic[index]
+    return Selection(scored.fingerprints.batch, index, texts, first_p, sources, scored.pre_llm[index])
 
 
 def load_lm(config: Config) -> LMV2:
@@ -51,6 +92,7 @@ def load_lm(config: Config) -> LMV2:
     return LMV2.load(
         lm.model_path or None,
         lm.card_path or None,
+        lm.scope,
         batch_size=lm.batch_size,
         device=lm.device,
         threads=lm.threads,
@@ -58,25 +100,16 @@ def load_lm(config: Config) -> LMV2:
     )
 
 
-class SecondStage:
-    """Re-scores the selected documents of scored batches with ``lm_v2`` (loaded here when not given)."""
+def rescored(detector: LMV2, chosen: Selection) -> LMScores:
+    """The LM's columns for the chosen documents, ``p`` combined with their first-stage log-odds."""
+    columns = detector.score(chosen.texts).columns
+    columns["p"] = detector.combine(columns["evidence"], logit(chosen.first_p))
+    return LMScores(chosen.batch, chosen.index, columns)
 
-    def __init__(self, config: Config, detector: LMV2 | None = None):
-        self.config = config
-        self.detector = detector or load_lm(config)
 
-    def rescore(self, scored: Scored) -> tuple[Scored, int]:
-        """The batch with the LM's scores joined in, and how many documents the LM scored."""
-        if scored.table is None:
-            return scored, 0
-        index = selected(scored, self.config, self.detector.languages)
-        if len(index) == 0:
-            return scored, 0
-        texts = scored.table.column("text").take(pa.array(index)).to_pylist()
-        columns = self.detector.score(texts).columns
-        first = logit(scored.evidence.p_synthetic[index])
-        columns["p"] = self.detector.combine(columns["evidence"], first)
-        return joined(scored, index, columns, self.detector.name), len(index)
+def with_scores(scored: Scored, scores: LMScores) -> Scored:
+    """The batch with the second stage's ``scores`` joined in (``joined``)."""
+    return joined(scored, scores.index, scores.columns, LM_DETECTOR)
 
 
 def joined(scored: Scored, index: np.ndarray, columns: dict[str, np.ndarray], name: str) -> Scored:

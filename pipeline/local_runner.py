@@ -1,10 +1,11 @@
-"""Beam's local batch engine (FnApiRunner) with worker processes that log at the run's level."""
+"""Beam's local batch engine (FnApiRunner) with worker processes that get the run's options and log at its level."""
 
 from __future__ import annotations
 
 import logging
 import shlex
 import sys
+from typing import Any
 
 from apache_beam.options.pipeline_options import PipelineOptions, WorkerOptions
 from apache_beam.portability import python_urns
@@ -27,14 +28,15 @@ sdk_worker_main.main(sys.argv)
 
 
 class LocalRunner(FnApiRunner):
-    """Beam's FnApiRunner whose worker processes (``direct_running_mode=multi_processing``) log at ``level``: Beam
-    starts them with no pipeline option, so they would ignore ``--default_sdk_harness_log_level`` and log at INFO."""
+    """Beam's FnApiRunner whose worker processes (``direct_running_mode=multi_processing``) get the job's ``options``
+    and log at ``level``: Beam starts them with no pipeline option, so they would log at INFO and know no
+    filesystem option (an ``s3://`` input without its ``--s3_endpoint_url`` and keys)."""
 
-    def __init__(self, level: int):
-        options = struct_pb2.Struct()
-        options.update({"default_sdk_harness_log_level": str(level)})
+    def __init__(self, level: int, options: dict[str, Any]):
+        provisioned = struct_pb2.Struct()
+        provisioned.update({**options, "default_sdk_harness_log_level": str(level)})
         super().__init__(
-            provision_info=ExtendedProvisionInfo(beam_provision_api_pb2.ProvisionInfo(pipeline_options=options))
+            provision_info=ExtendedProvisionInfo(beam_provision_api_pb2.ProvisionInfo(pipeline_options=provisioned))
         )
         self.worker_command = f"{shlex.quote(sys.executable)} -c {shlex.quote(_WORKER.format(level=level))}"
 
@@ -50,4 +52,9 @@ def local_runner(options: PipelineOptions) -> LocalRunner | None:
     if options.get_all_options()["runner"] != "FnApiRunner":
         return None
     level = options.view_as(WorkerOptions).default_sdk_harness_log_level
-    return LocalRunner(int(level) if level.isdecimal() else logging.getLevelNamesMapping().get(level, logging.INFO))
+    level = int(level) if level.isdecimal() else logging.getLevelNamesMapping().get(level, logging.INFO)
+    # Strings but flags and lists: a protobuf Struct would turn integers into floats, which Beam's parser refuses.
+    given = {
+        k: v if isinstance(v, bool | list) else str(v) for k, v in options.get_all_options(drop_default=True).items()
+    }
+    return LocalRunner(level, given)

@@ -5,6 +5,12 @@ blocks (``synthsieve.dedup``); none sees the whole corpus, and the runner shuffl
 partition rather than one element per document or bucket. Results depend only on the input, never on bundling,
 partition count or worker count.
 
+A hot bucket (one text copied millions of times) is never one list: the candidate step reads its group twice,
+bucket sizes first, and links a bucket of more than ``hot_bucket`` members block by block to its smallest node; the
+verification step reads pairs block by block against the partition's signatures. The star rounds repeat until one
+changes nothing (checked every ``GATE_EVERY`` rounds; later rounds then get no edges) or up to the round limit: the
+``CONVERGENCE`` output says which.
+
 Verification joins signatures to pairs without a CoGroupByKey: signature blocks travel tagged in the same grouping
 steps as the bucket entries and pairs (bucket partition ``p`` and node partition ``p`` share a key), because a local
 runner materialises every Flatten of two inputs, the signatures and pairs with it, one more time.
@@ -24,7 +30,9 @@ from synthsieve.dedup.components import both_ways, labels, large_star, small_sta
 from synthsieve.dedup.fingerprints import Fingerprints
 from synthsieve.dedup.lsh import (
     bucket_entries,
+    bucket_sizes,
     candidate_edges,
+    hot_bucket_edges,
     unique_pairs,
     verification_hashes,
     verified,
@@ -33,6 +41,11 @@ from synthsieve.dedup.minhash import MinHashParams
 from synthsieve.dedup.partition import by_key, concat, index_of, split
 
 UNCONVERGED = "near_dup_unconverged"  # counter: changes in the last round; non-zero means raise ``rounds``
+CLUSTERS, CONVERGENCE = "clusters", "convergence"  # the transform's outputs
+CHANGES, SETTLED = "changes", "settled"  # a star step's change counts; edges of a round that had nothing to change
+HOT_BUCKET = 10_000  # members above which a bucket is linked to its smallest node block by block
+CHUNK_ROWS = 1 << 20  # rows gathered into one element when a step's output comes block by block
+GATE_EVERY = 2  # rounds between convergence checks: each check is a side input, a stage of its own
 # Tags of the blocks that share a grouping step: (tag, *columns).
 BUCKETS = "buckets"  # (bucket keys, nodes)
 SIGNATURES = "signatures"  # (nodes, verification hashes)
@@ -40,20 +53,31 @@ PAIRS = "pairs"  # (first node, second node[, the second node's verification has
 
 
 class NearDuplicates(beam.PTransform):
-    """``Fingerprints`` batches in (corpus and known-synthetic documents); ``(batch, CLUSTER_SCHEMA table)`` out: the
-    near-duplicate columns of every corpus document in a cluster, keyed by the batch it came in (``batch``), ready
-    to join with the staged batches.
+    """``Fingerprints`` batches in (corpus and known-synthetic documents). Out, ``CLUSTERS``: ``(batch,
+    CLUSTER_SCHEMA table)``, the near-duplicate columns of every corpus document in a cluster, keyed by the batch it
+    came in (``batch``), ready to join with the staged batches; ``CONVERGENCE``: one ``CONVERGENCE_SCHEMA`` row.
 
     Args:
         params: MinHash/LSH settings the signatures were computed with.
         threshold: minimum estimated Jaccard of a linked pair; 0 links every LSH candidate.
-        rounds: connected-component rounds (two GroupByKeys each); 10 settle chains of 1,000 documents.
-        partitions: hash partitions of every grouping step.
+        rounds: the most connected-component rounds (two GroupByKeys each); 12 settle chains of 10,000 documents.
+        partitions: hash partitions (shuffle keys) of every grouping step.
+        hot_bucket: members above which a bucket is linked to its smallest node without a list of its members.
     """
 
-    def __init__(self, params: MinHashParams, threshold: float = 0.5, rounds: int = 10, partitions: int = 32):
+    def __init__(
+        self,
+        params: MinHashParams,
+        threshold: float = 0.5,
+        rounds: int = 12,
+        partitions: int = 32,
+        hot_bucket: int = HOT_BUCKET,
+    ):
         super().__init__()
+        if rounds < 1:
+            raise ValueError(f"rounds must be positive, not {rounds}")
         self.params, self.threshold, self.rounds, self.partitions = params, threshold, rounds, partitions
+        self.hot_bucket = hot_bucket
 
     def expand(self, fps):
         parts, verify = self.partitions, self.threshold > 0
@@ -61,7 +85,7 @@ class NearDuplicates(beam.PTransform):
             fps
             | "BucketEntries" >> beam.FlatMap(_bucket_entries, self.params, parts, verify)
             | "GroupBuckets" >> beam.GroupByKey()
-            | "Candidates" >> beam.FlatMap(_candidates, parts)
+            | "Candidates" >> beam.FlatMap(_candidates, parts, self.hot_bucket)
         )
         if verify:  # the second node's signature is attached in its partition, then the first's compared in its own
             edges = (
@@ -73,10 +97,7 @@ class NearDuplicates(beam.PTransform):
             )
         else:
             edges = candidates | "Trust" >> beam.Map(_trusted)
-        for r in range(self.rounds):
-            counter = UNCONVERGED if r == self.rounds - 1 else f"near_dup_changes_round{r}"
-            edges = edges | f"LargeStar{r}" >> _StarStep(large_star, counter, parts)
-            edges = edges | f"SmallStar{r}" >> _StarStep(small_star, counter, parts)
+        edges, convergence = edges | "Components" >> _Components(self.rounds, parts)
         node_labels = (
             edges
             | "LabelEdges" >> beam.FlatMap(_edges_by_node, parts)
@@ -84,13 +105,71 @@ class NearDuplicates(beam.PTransform):
             | "Labels" >> beam.FlatMap(_labels, parts)
         )
         members = fps | "Members" >> beam.FlatMap(_members, parts)
-        return (
+        clusters = (
             {"members": members, "labels": node_labels}
             | "JoinMembers" >> beam.CoGroupByKey()
             | "LabelMembers" >> beam.FlatMap(_label_members, parts)
             | "GroupClusters" >> beam.GroupByKey()
             | "Clusters" >> beam.ParDo(ClustersFn())
         )
+        return {CLUSTERS: clusters, CONVERGENCE: convergence}
+
+
+class _Components(beam.PTransform):
+    """Large-star / small-star rounds until one changes nothing, at most ``rounds``: edges out (stars around each
+    component's smallest node once converged) and one ``CONVERGENCE_SCHEMA`` row.
+
+    Beam graphs are fixed before they run, so every round up to the limit exists; every ``GATE_EVERY`` rounds, if
+    the previous round changed nothing, the edges go straight to the output (a side input of its change counts) and
+    the rounds after get no data.
+
+    The side inputs are the single-output ``(round, changes)`` steps, never a star step's tagged ``CHANGES`` output:
+    Beam's BundleBasedDirectRunner fills a side input of a multi-output ParDo's tagged output with all its outputs
+    or with none (docs/DEDUP_NOTES.md).
+    """
+
+    def __init__(self, rounds: int, partitions: int):
+        super().__init__()
+        self.rounds, self.partitions = rounds, partitions
+
+    def expand(self, edges):
+        counts, settled, history = [], [], []
+        for r in range(self.rounds):
+            if r % GATE_EVERY == 0 and counts:  # the previous round's change counts as side inputs
+                sides = [beam.pvalue.AsList(c) for c in counts]
+                gate = edges | f"Gate{r}" >> beam.FlatMap(_gate, *sides).with_outputs(SETTLED, main="active")
+                edges, settled = gate.active, [*settled, gate[SETTLED]]
+            counter = UNCONVERGED if r == self.rounds - 1 else f"near_dup_changes_round{r}"
+            large = edges | f"LargeStar{r}" >> _StarStep(large_star, counter, self.partitions)
+            small = large.edges | f"SmallStar{r}" >> _StarStep(small_star, counter, self.partitions)
+            edges, counts = small.edges, [_round_counts(large, "L", r), _round_counts(small, "S", r)]
+            history += counts
+        convergence = (
+            history
+            | "AllRounds" >> beam.Flatten()
+            | "History" >> beam.combiners.ToList()
+            | "Convergence" >> beam.Map(convergence_row, self.rounds)
+        )
+        return [*settled, edges] | "SettledEdges" >> beam.Flatten(), convergence
+
+
+def _round_counts(star, step: str, r: int):
+    """A star step's change counts as ``(round, changes)``, from a single-output step (see ``_Components``)."""
+    return star[CHANGES] | f"{step}Round{r}" >> beam.Map(lambda n: (r, n))
+
+
+def convergence_row(history: list[tuple[int, int]], limit: int) -> dict:
+    """The ``CONVERGENCE_SCHEMA`` row of ``(round, changes)`` pairs (rounds without data have none, and changed
+    nothing): rounds used up to and including the first that changed nothing (the limit if none did)."""
+    changed = {r for r, n in history if n}
+    quiet = next((r for r in range(limit) if r not in changed), None)
+    return {"round_limit": limit, "rounds_used": limit if quiet is None else quiet + 1, "converged": quiet is not None}
+
+
+def _gate(edges: tuple, large: list[tuple[int, int]], small: list[tuple[int, int]]):
+    """Edges go on to the round if the previous one changed anything (``(round, changes)`` of its two steps), else
+    straight to the output."""
+    yield edges if any(n for _, n in large + small) else beam.pvalue.TaggedOutput(SETTLED, edges)
 
 
 class VerifyFn(beam.DoFn):
@@ -104,12 +183,14 @@ class VerifyFn(beam.DoFn):
 
     def process(self, group):
         nodes, sigs = _signature_block(group[1])
-        a, b, sig_b = _blocks(group[1], PAIRS, 3)
-        if not len(a):
-            return
-        keep = verified(sigs[index_of(nodes, a)], sig_b, self.threshold)
-        self.rejected.inc(int((~keep).sum()))
-        yield b[keep], a[keep]
+        yield from _gathered(self._verified(nodes, sigs, group[1]), 2)
+
+    def _verified(self, nodes: np.ndarray, sigs: np.ndarray, tagged):
+        """Verified edges, pair block by pair block (a hot bucket's centre is the first node of all its pairs)."""
+        for a, b, sig_b in _tagged(tagged, PAIRS):
+            keep = verified(sigs[index_of(nodes, a)], sig_b, self.threshold)
+            self.rejected.inc(int((~keep).sum()))
+            yield b[keep], a[keep]
 
 
 class ClustersFn(beam.DoFn):
@@ -137,12 +218,13 @@ class _StarStep(beam.PTransform):
             edges
             | "ByNode" >> beam.FlatMap(_edges_by_node, self.partitions)
             | "GroupNodes" >> beam.GroupByKey()
-            | "Rewrite" >> beam.ParDo(StarFn(self.step, self.counter))
+            | "Rewrite" >> beam.ParDo(StarFn(self.step, self.counter)).with_outputs(CHANGES, main="edges")
         )
 
 
 class StarFn(beam.DoFn):
-    """A partition's edges (both directions) in; the step's new edges out, its changes to a Metrics counter."""
+    """A partition's edges (both directions) in; the step's new edges out, its change count to a Metrics counter and
+    to the ``CHANGES`` output."""
 
     def __init__(self, step: Callable, counter: str):
         self.step, self.counter_name = step, counter
@@ -153,6 +235,7 @@ class StarFn(beam.DoFn):
     def process(self, group):
         edges, changed = self.step(*concat(group[1], 2))
         self.changes.inc(changed)
+        yield beam.pvalue.TaggedOutput(CHANGES, changed)
         if len(edges[0]):
             yield edges
 
@@ -166,12 +249,31 @@ def _bucket_entries(fp: Fingerprints, params: MinHashParams, parts: int, with_si
         yield from ((p, (SIGNATURES, *block)) for p, block in split(fp.nodes, parts, fp.nodes, hashes))
 
 
-def _candidates(group, parts: int):
+def _candidates(group, parts: int, hot: int):
     """A partition of bucket entries in; candidate pairs out, keyed by the partition of their second node, and the
-    partition's signature blocks passed on."""
-    a, b = candidate_edges(*_blocks(group[1], BUCKETS, 2))
-    yield from ((p, (PAIRS, *block)) for p, block in split(b, parts, a, b))
+    partition's signature blocks passed on. Buckets of more than ``hot`` members get ``hot_bucket_edges`` block by
+    block, the others ``candidate_edges`` (the group is read twice, for the bucket sizes first)."""
+    normal = []
+    for a, b in _gathered(_hot_edges(group[1], hot, normal), 2):
+        yield from _by_second(a, b, parts)
+    yield from _by_second(*candidate_edges(*concat(normal, 2)), parts)
     yield from _passed(group, SIGNATURES)
+
+
+def _hot_edges(tagged, hot: int, normal: list):
+    """``hot_bucket_edges`` of the group's hot buckets, block by block; the other entries are appended to
+    ``normal``."""
+    keys, sizes, smallest = bucket_sizes(_tagged(tagged, BUCKETS))
+    for k, n in _tagged(tagged, BUCKETS):
+        at = index_of(keys, k)
+        big = sizes[at] > hot
+        normal.append((k[~big], n[~big]))
+        if big.any():
+            yield hot_bucket_edges(k[big], n[big], smallest[at[big]])
+
+
+def _by_second(a: np.ndarray, b: np.ndarray, parts: int):
+    return ((p, (PAIRS, *block)) for p, block in split(b, parts, a, b))
 
 
 def _members(fp: Fingerprints, parts: int):
@@ -195,7 +297,27 @@ def _attach_second(group, parts: int):
 
 def _blocks(tagged, tag: str, width: int) -> tuple:
     """The columns of the blocks tagged ``tag``, joined."""
-    return concat([block[1:] for block in tagged if block[0] == tag], width)
+    return concat(list(_tagged(tagged, tag)), width)
+
+
+def _tagged(tagged, tag: str):
+    """The columns of each block tagged ``tag``, one block at a time."""
+    return (block[1:] for block in tagged if block[0] == tag)
+
+
+def _gathered(blocks, width: int):
+    """Blocks of ``width`` columns joined into elements of about ``CHUNK_ROWS`` rows (empty blocks dropped): few
+    elements per step, and memory bounded by one element, not by the whole output."""
+    pending, rows = [], 0
+    for block in blocks:
+        if len(block[0]):
+            pending.append(block)
+            rows += len(block[0])
+        if rows >= CHUNK_ROWS:
+            yield concat(pending, width)
+            pending, rows = [], 0
+    if pending:
+        yield concat(pending, width)
 
 
 def _passed(group, tag: str):

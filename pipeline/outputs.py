@@ -1,16 +1,27 @@
-"""Staging and publishing of a run's output folder on any Beam filesystem."""
+"""The layout of a run's output folder (the one owner of its path strings) and file operations on any Beam
+filesystem, object stores included: there a folder is only a prefix of its files' names, so folders are listed
+with a glob and deleted file by file."""
 
 from __future__ import annotations
 
+import calendar
 import json
-from collections.abc import Iterator
+import secrets
+import time
+from collections import Counter
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-STAGING = "_staging"
+from synthsieve.schemas.records import LABELS
+
+
+def label_folder(label: str) -> str:
+    """The folder of a run that holds its ``label`` documents: a Hive partition, ``label=human``."""
+    return f"label={label}"
+
+
 #: Every file that is not a document shard has a name starting with ``_``, which pandas, pyarrow, Polars and Spark
 #: leave out when they read the output folder as one table.
 MANIFEST = "_manifest.json"
@@ -18,8 +29,20 @@ ACCOUNTING = "_accounting"
 DEAD_LETTERS = f"{ACCOUNTING}/dead_letter"
 SKIPPED_RECORDS = f"{ACCOUNTING}/skipped"
 SHARE = f"{ACCOUNTING}/synthetic_share"
+FILES_READ = f"{ACCOUNTING}/files"
+KNOWN_USED = f"{ACCOUNTING}/known_documents"
+COPIES_REMOVED = f"{ACCOUNTING}/deduplicated"
+CALIBRATED = f"{ACCOUNTING}/calibration"
+ROUNDS = f"{ACCOUNTING}/near_dup_rounds"
+LABEL_FOLDERS = tuple(label_folder(label) for label in LABELS)
+#: Every document shard of a run, as a glob relative to its folder.
+LABEL_SHARDS = f"{label_folder('*')}/*.parquet"
 #: A run's outputs; the manifest first: it is deleted first and written last, so a folder with a manifest is complete.
-PUBLISHED = (MANIFEST, "label=human", "label=synthetic", "label=uncertain", ACCOUNTING)
+PUBLISHED = (MANIFEST, *LABEL_FOLDERS, ACCOUNTING)
+#: Each run writes under ``_staging/RUN_ID/``, its scored batches under ``_staging/RUN_ID/_scored/``.
+STAGING = "_staging"
+SCORED = "_scored"
+_RUN_TIME = "%Y%m%dT%H%M%SZ"  # a run id's start: its UTC start time
 
 
 def join(*parts: str) -> str:
@@ -27,48 +50,80 @@ def join(*parts: str) -> str:
     return FileSystems.join(*parts)
 
 
+def new_run_id() -> str:
+    """A run's id: its UTC start time (so ids sort by start) and random digits (so two runs never share one)."""
+    return f"{time.strftime(_RUN_TIME, time.gmtime())}-{secrets.token_hex(4)}"
+
+
+def run_started(run_id: str) -> float | None:
+    """When the run ``run_id`` started (seconds since the epoch), from its id; None for an id ``new_run_id`` did
+    not make."""
+    try:
+        return calendar.timegm(time.strptime(run_id.split("-", 1)[0], _RUN_TIME))
+    except ValueError:
+        return None
+
+
+def staging_folder(output: str, run_id: str) -> str:
+    """The folder the run ``run_id`` writes its shards into before they are published into ``output``."""
+    return join(output, STAGING, run_id)
+
+
+def is_shard(name: str) -> bool:
+    """Whether ``name`` (relative to a run's folder) is one of the shards a run publishes: ``label=*/FILE`` or
+    ``_accounting/*/FILE``; not the scored batches, the manifest or a sink's temporary files."""
+    parts = name.split("/")
+    return (len(parts) == 2 and parts[0] in LABEL_FOLDERS) or (len(parts) == 3 and parts[0] == ACCOUNTING)
+
+
 def files_under(folder: str, pattern: str = "*") -> list[str]:
     """Sorted paths of the files matching ``folder/pattern`` (none if the folder does not exist)."""
     result = FileSystems.match([join(folder, pattern)])[0]
-    return sorted(m.path for m in result.metadata_list)
+    return sorted(m.path for m in result.metadata_list if not m.path.endswith("/"))
 
 
-def read_columns(folder: str, columns: list[str]) -> pa.Table | None:
-    """Reads ``columns`` of every Parquet shard under ``folder``; None when there is no row."""
-    batches = list(iter_columns(folder, columns))
-    return pa.Table.from_batches(batches) if batches else None
+def relative_files(folder: str) -> list[str]:
+    """The names, relative to ``folder``, of every file under it at any depth."""
+    return [path[len(folder) :].lstrip("/") for path in files_under(folder, "**")]
 
 
-def iter_columns(folder: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
-    """Record batches of ``columns`` of every Parquet shard under ``folder``, a row group at a time: memory stays
-    bounded by one row group however many documents the folder holds."""
-    for path in files_under(folder, "*.parquet"):
-        with FileSystems.open(path) as stream:
-            shard = pq.ParquetFile(stream)
-            for group in range(shard.num_row_groups):
-                yield from shard.read_row_group(group, columns=columns).to_batches()
+def shard_rows(folder: str) -> Counter:
+    """Rows per folder (``label=human``, ``_accounting/dead_letter``...) of the shards under a run's ``folder``, from
+    the Parquet footers alone: no row is read, whatever the shards hold."""
+    rows = Counter()
+    for name in relative_files(folder):
+        if is_shard(name) and name.endswith(".parquet"):
+            with FileSystems.open(join(folder, name)) as stream:
+                rows[name.rsplit("/", 1)[0]] += pq.ParquetFile(stream).metadata.num_rows
+    return rows
 
 
 def delete_existing(paths: list[str]) -> None:
-    """Deletes those of ``paths`` (files or folders) that exist."""
+    """Deletes those of ``paths`` (files, or folders with everything under them) that exist."""
     existing = [p for p in paths if FileSystems.exists(p)]
     if existing:
         FileSystems.delete(existing)
 
 
-def publish(staging: str, folder: str) -> None:
-    """Moves every staged file into ``folder`` after deleting the previous run's outputs there (its manifest first).
+def delete_tree(*folders: str) -> None:
+    """Deletes ``folders`` and everything under them, in one batch: on an object store, every file whose name one of
+    them prefixes."""
+    if not folders:
+        return
+    if FileSystems.get_filesystem(folders[0]).has_dirs():
+        delete_existing(list(folders))
+    elif files := [path for folder in folders for path in files_under(folder, "**")]:
+        FileSystems.delete(files)
 
-    The caller writes the new manifest last: until then the folder has none, so no reader takes a half-published
-    folder for a finished one.
-    """
-    delete_existing([join(folder, name) for name in PUBLISHED])
-    sources = list(_walk(staging))
-    targets = [join(folder, src[len(staging) :].lstrip("/")) for src in sources]
-    for parent in sorted({t.rsplit("/", 1)[0] for t in targets}):
-        _mkdirs(parent)
+
+def move(sources: list[str], targets: list[str]) -> None:
+    """Moves each of ``sources`` to its target, replacing a file there (on an object store: copy, then delete)."""
+    if not sources:
+        return
+    if FileSystems.get_filesystem(targets[0]).has_dirs():  # object stores have no folders to make
+        for parent in sorted({t.rsplit("/", 1)[0] for t in targets}):
+            _mkdirs(parent)
     FileSystems.rename(sources, targets)
-    FileSystems.delete([staging])
 
 
 def write_json(path: str, data: dict[str, Any]) -> None:
@@ -81,11 +136,6 @@ def read_json(path: str) -> dict[str, Any]:
     """Reads a JSON object from ``path`` on any Beam filesystem."""
     with FileSystems.open(path) as stream:
         return json.loads(stream.read())
-
-
-def _walk(folder: str) -> Iterator[str]:
-    result = FileSystems.match([join(folder, "**")])[0]
-    yield from sorted(m.path for m in result.metadata_list if not m.path.endswith("/"))
 
 
 def _mkdirs(path: str) -> None:

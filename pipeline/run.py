@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.options import pipeline_options as beam_options
 from apache_beam.options.pipeline_options import DirectOptions, GoogleCloudOptions, PipelineOptions, WorkerOptions
 
@@ -22,13 +23,17 @@ from synthsieve.pipeline.finalize import Finalize
 from synthsieve.pipeline.inputs import check_formats, check_output, input_sizes, match_inputs
 from synthsieve.pipeline.local_runner import local_runner
 from synthsieve.pipeline.models import load_annotator
-from synthsieve.pipeline.outputs import MANIFEST, STAGING, delete_existing, join, read_json
+from synthsieve.pipeline.outputs import MANIFEST, delete_existing, join, new_run_id, read_json, staging_folder
 from synthsieve.progress import Silent
 
-BYTES_PER_PARTITION = 64 << 20
+DEFAULT_PARTITIONS = 4096  # ~730 K documents per group at 3 billion (~1.5 GB at ~2 KB of clustering data each)
+PARTITIONS_PER_WORKER = 16  # a cluster's workers: keys enough to even out skewed groups
+LOCAL_PARTITIONS_PER_WORKER = 2  # one machine's processes: every key past these only adds elements (100k run: 32
+# keys took 1.20x the time of 4)
 MIN_PARTITIONS = 4
 FILES_PER_WORKER = 4  # with fewer input files per worker, read batches are shuffled across workers before scoring
 LOCAL_RUNNERS = ("FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
+DASK_RUNNER = "DaskRunner"
 
 
 class OptionsError(ValueError):
@@ -39,6 +44,8 @@ def check_beam_flags(beam_args: list[str], own_flags: Sequence[str] = ()) -> Non
     """Fails on a flag that no Beam pipeline option defines (a typo would otherwise be dropped with a warning),
     naming the closest of Beam's and ``own_flags``, and on a Beam flag that takes a value but is not written
     ``--flag=value``."""
+    if any(a.startswith("--dask_") for a in beam_args) or _dask(_runner_name(beam_args)):
+        _import_dask_options()
     parser = beam_options._BeamArgumentParser(allow_abbrev=False, add_help=False, exit_on_error=False)
     for cls in {str(c): c for c in PipelineOptions.__subclasses__()}.values():
         cls._add_argparse_args(parser)
@@ -54,17 +61,46 @@ def check_beam_flags(beam_args: list[str], own_flags: Sequence[str] = ()) -> Non
         raise OptionsError(f"unknown option {named}: neither synthsieve's nor a Beam pipeline option")
 
 
+def _runner_name(beam_args: list[str]) -> str:
+    return next((a.split("=", 1)[-1] for a in beam_args if a.startswith("--runner=")), "")
+
+
+def _dask(runner: str) -> bool:
+    """Whether ``runner`` (short or fully qualified) names Beam's DaskRunner."""
+    return runner.rsplit(".", 1)[-1] == DASK_RUNNER
+
+
+def _import_dask_options() -> None:
+    """Defines the DaskRunner's options (``--dask_client_address``, ...): Beam adds them when its module loads."""
+    try:
+        import apache_beam.runners.dask.dask_runner  # noqa: F401
+    except ImportError as exc:
+        raise OptionsError(f"the DaskRunner needs Dask: pip install 'dask[distributed]' ({exc})") from None
+
+
+def runner(options: PipelineOptions):
+    """The runner synthsieve makes for ``options``: the local engine (``pipeline.local_runner``), or for Beam's
+    DaskRunner, short or fully qualified, the mended one (``pipeline.dask_runner``); else None: Beam makes it."""
+    if _dask(options.get_all_options()["runner"] or ""):
+        from synthsieve.pipeline.dask_runner import DaskRunner
+
+        return DaskRunner()
+    return local_runner(options)
+
+
 def _with_closest(arg: str, known: list[str]) -> str:
     closest = difflib.get_close_matches(arg.split("=", 1)[0], known, n=1)
     return f"{arg} (did you mean {closest[0]}?)" if closest else arg
 
 
-def with_partitions(config: Config, n_bytes: int) -> Config:
-    """The config with ``dedup.partitions`` fixed: as configured, else one per ``BYTES_PER_PARTITION`` of input,
-    at least ``MIN_PARTITIONS`` (a clustering step holds one partition's band keys or signatures in memory)."""
-    if config.dedup.partitions:
-        return config
-    parts = max(MIN_PARTITIONS, -(-n_bytes // BYTES_PER_PARTITION))
+def with_partitions(config: Config, n_workers: int, per_worker: int = PARTITIONS_PER_WORKER) -> Config:
+    """The config with ``dedup.partitions`` resolved to the shuffle keys of the clustering steps: as configured (0:
+    ``DEFAULT_PARTITIONS``), at most ``per_worker`` per known worker (at least ``MIN_PARTITIONS``). More keys than
+    that add no parallelism, while every step splits each group's output by key (up to keys squared elements per
+    step)."""
+    parts = config.dedup.partitions or DEFAULT_PARTITIONS
+    if n_workers:
+        parts = min(parts, max(MIN_PARTITIONS, per_worker * n_workers))
     return dataclasses.replace(config, dedup=dataclasses.replace(config.dedup, partitions=parts))
 
 
@@ -126,6 +162,8 @@ def run_job(
     """
     progress = progress or Silent()
     check_beam_flags(beam_args)
+    options = pipeline_options(beam_args)
+    FileSystems.set_options(options)  # before any listing: s3:// needs its endpoint and keys, gs:// its project
     fmt = config.reader.format
     with progress.phase("listing inputs") as say:
         paths, folders = match_inputs(inputs, fmt)
@@ -137,15 +175,18 @@ def run_job(
         )
         sizes = input_sizes(paths)
         n_bytes = sum(sizes) + sum(input_sizes(known_synthetic_paths))
-        config = with_partitions(config, n_bytes)
+        local = (options.get_all_options()["runner"] or "DirectRunner").rsplit(".", 1)[-1] in LOCAL_RUNNERS
+        per_worker = LOCAL_PARTITIONS_PER_WORKER if local else PARTITIONS_PER_WORKER
+        config = with_partitions(config, workers(options), per_worker)
         say(f"{len(paths)} file(s), {n_bytes / 2**20:.1f} MiB")
     with progress.phase("loading detectors"):
         annotator = load_annotator(config)
-    staging = join(output, STAGING)
-    delete_existing([staging, join(output, MANIFEST)])  # no success marker while this run is under way
-    options = pipeline_options(beam_args)
+    run_id = new_run_id()
+    staging = staging_folder(output, run_id)
+    delete_existing([join(output, MANIFEST)])  # no success marker while this run is under way
     config = with_rebalance(config, sizes, workers(options))
     header = {
+        "run_id": run_id,
         "pipeline_version": __version__,
         "detector_versions": annotator.detector_versions,
         "inputs": paths,
@@ -158,11 +199,11 @@ def run_job(
         "beam_options": _effective(options),
     }
     started = time.time()
-    with progress.job(), beam.Pipeline(local_runner(options), options=options) as pipeline:  # runs when it ends
-        written = graph.build(
+    with progress.job(), beam.Pipeline(runner(options), options=options) as pipeline:  # runs when it ends
+        written, accounting = graph.build(
             pipeline, paths, staging, config, annotator.decider.schema, known_human_paths, known_synthetic_paths
         )
-        pipeline | "Finalize" >> Finalize(staging, output, header, started, written)
+        pipeline | "Finalize" >> Finalize(output, header, started, written, accounting)
     if options.view_as(GoogleCloudOptions).template_location:
         return None
     return read_json(join(output, MANIFEST))
@@ -171,15 +212,18 @@ def run_job(
 def accounting_problems(manifest: dict[str, Any]) -> list[str]:
     """What makes a run fail after it wrote its output: input files that could not be read, and files whose
     records read are not all labelled, dead-lettered, skipped, deduplicated or used as known-human or known-synthetic
-    documents."""
+    documents, or whose shards do not hold the rows counted."""
     problems = [f"cannot read {e['source_uri']} ({e['role']}): {e['message']}" for e in manifest["file_errors"]]
     entries = [*manifest["files"].items(), *manifest["known"]["files"].items()]
-    for name, entry in entries:
-        if not entry["balanced"]:
-            counts = ", ".join(f"{k} {v}" for k, v in entry.items() if k not in ("balanced", "role"))
-            problems.append(f"accounting does not balance for {name}: {counts}")
-    if not manifest["balanced"] and not problems:
-        problems.append("accounting does not balance: records read != documents + dead letters + skipped + copies")
+    unbalanced = [(name, entry) for name, entry in entries if not entry["balanced"]]
+    for name, entry in unbalanced:
+        counts = ", ".join(f"{k} {v}" for k, v in entry.items() if k not in ("balanced", "role"))
+        problems.append(f"accounting does not balance for {name}: {counts}")
+    if not manifest["balanced"] and not unbalanced:
+        problems.append(
+            "accounting does not balance: records read != documents + dead letters + skipped + copies, or the "
+            "written shards do not hold the rows counted"
+        )
     return problems
 
 

@@ -14,9 +14,8 @@ from apache_beam.io.filesystems import FileSystems
 
 from synthsieve.detectors.decide import Evidence
 from synthsieve.pipeline.annotate import Scored
-from synthsieve.pipeline.outputs import join
+from synthsieve.pipeline.outputs import SCORED, join
 
-SCORED = "_scored"  # folder of the staged batches, under the run's staging folder
 _EXTRA = "__"  # prefix of the columns that carry the decision's inputs besides the documents' own
 
 

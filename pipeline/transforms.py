@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from collections import Counter
 from typing import Any
@@ -21,25 +22,57 @@ from synthsieve.config import Config
 from synthsieve.detectors.calibration import bin_of
 from synthsieve.pipeline.annotate import known_human_points
 from synthsieve.pipeline.isolate import in_isolation
-from synthsieve.readers.files import detect_format, read_file
-from synthsieve.readers.records import dead_letter
-from synthsieve.schemas.records import INPUT, KNOWN_HUMAN, KNOWN_SYNTHETIC
+from synthsieve.readers.files import FilePart, detect_format, parquet_parts, read_file
+from synthsieve.readers.records import FILE_ERROR, dead_letter
+from synthsieve.readers.retry import RetryingStream, is_transient
+from synthsieve.schemas.records import DEAD_LETTER, INPUT, KNOWN_HUMAN, KNOWN_SYNTHETIC, SKIPPED
 
-DEAD_LETTER = "dead_letter"
-SKIPPED = "skipped"
 FILE_STATS = "file_stats"
 KNOWN_HUMAN_POINTS = "known_human_points"  # (source, p_synthetic) that calibrate per-source thresholds
 KNOWN_SYNTHETIC_POINTS = "known_synthetic_points"  # (source, p_synthetic): the synthetic share's references
 SHARE_COUNTS = "share_counts"  # ((source, month), documents and p histogram): the synthetic share's mixtures
 KNOWN_DOCUMENTS = "known_documents"  # ((role, source_uri), n): known-human or known-synthetic documents a batch used
+LM_SELECTION = "lm_selection"  # a batch's documents the second stage re-scores (``lm_stage.Selection``)
+LM_SCORES = "lm_scores"  # (batch key, ``lm_stage.LMScores``): the second stage's scores, joined at the decision
 OUTPUT_BLOCK_BYTES = 32 << 20  # labelled rows gathered into one output table (one Parquet row group)
+_READ_BUFFER = 1 << 20
+_MODELS = Shared()  # the process's WorkerModels: every DoFn that scores, of any role, uses the same loaded models
+
+
+class SplitFileFn(beam.DoFn):
+    """One input path in; the parts its records are read in out: a Parquet file's runs of row groups
+    (``readers.files.parquet_parts``), so that workers share a large file; any other file whole (the path).
+
+    A file whose format cannot be told or whose footer cannot be read goes on whole: reading it dead-letters it.
+    """
+
+    def __init__(self, config: Config):
+        self.config = config
+
+    def process(self, path: str):
+        reader, raw = self.config.reader, None
+        try:
+            if detect_format(path, reader.format) != "parquet":
+                yield path
+                return
+            with _opened(path) as raw, io.BufferedReader(raw, _READ_BUFFER) as stream:
+                parts = parquet_parts(stream, path, reader.split_bytes)
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            if raw is not None and raw.failure is not None:  # the footer's reader made its own error of it
+                raise raw.failure from None  # the reader's error only stands for it
+            parts = [path]
+        yield from parts
 
 
 class ReadFileFn(beam.DoFn):
-    """One input path in; batches of raw documents out, plus skipped records, dead letters and the file's count of
-    records read.
+    """One input path or ``FilePart`` in; batches of raw documents out, plus skipped records, dead letters and the
+    count of records read (per part: the manifest sums a file's).
 
     A file that cannot be opened, or is not in its format, gives one ``unreadable_file`` dead letter (offset -1).
+    A transient I/O error is retried where it happened (``readers.retry``), then raised: the runner retries the
+    bundle and drops what this try emitted, even where the reader made the error a dead letter.
     """
 
     def __init__(self, config: Config, role: str = INPUT):
@@ -51,14 +84,16 @@ class ReadFileFn(beam.DoFn):
         self.dead_counter = Metrics.counter("synthsieve", "dead_letter_read")
         self.skipped_counter = Metrics.counter("synthsieve", "skipped")
 
-    def process(self, path: str):
+    def process(self, part: str | FilePart):
         reader = self.config.reader
+        path, groups = (part.path, part.row_groups) if isinstance(part, FilePart) else (part, None)
         fmt, batch, read = reader.format, [], 0
         try:
             fmt = detect_format(path, reader.format)
-            with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
-                records = read_file(stream, path, fmt, reader.max_document_bytes, reader.batch_size, reader.fields)
-                for kind, record in records:
+            with _opened(path) as raw, io.BufferedReader(raw, _READ_BUFFER) as stream:
+                settings = (reader.max_document_bytes, reader.batch_size, reader.fields, groups)
+                records = read_file(stream, path, fmt, *settings)
+                for kind, record in _checked(records, raw):
                     read += 1
                     if kind == "dead":
                         self.dead_counter.inc()
@@ -73,15 +108,32 @@ class ReadFileFn(beam.DoFn):
                         yield batch
                         batch = []
         except BaseException as exc:  # noqa: B036 - a bad file must not end the run (Rust panics included)
-            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit) or is_transient(exc):
                 raise
-            letter = dead_letter(path, -1, fmt, "open", "unreadable_file", f"{type(exc).__name__}: {exc}")
+            letter = dead_letter(path, -1, fmt, "open", FILE_ERROR, f"{type(exc).__name__}: {exc}")
             yield beam.pvalue.TaggedOutput(DEAD_LETTER, {**letter, "role": self.role})
         if batch:
             yield batch
         self.read_counter.inc(read)
         stats = {"source_uri": path, "source_format": fmt, "documents_read": read, "role": self.role}
         yield beam.pvalue.TaggedOutput(FILE_STATS, stats)
+
+
+def _opened(path: str) -> RetryingStream:
+    return RetryingStream(lambda: FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED))
+
+
+def _checked(records, raw: RetryingStream):
+    """``records`` until ``raw`` meets a transient error it could not retry away; that error is raised then, whatever
+    the reader made of it (a dead letter, or an error of its own)."""
+    try:
+        for record in records:
+            if raw.failure is not None:
+                break
+            yield record
+    finally:
+        if raw.failure is not None:
+            raise raw.failure
 
 
 class ScoreFn(beam.DoFn):
@@ -98,15 +150,15 @@ class ScoreFn(beam.DoFn):
         self.config = config
         self.known_human = known_human
         self.role = KNOWN_HUMAN if known_human else INPUT
-        self.models = Shared()
 
     def setup(self):
-        from synthsieve.pipeline.annotate import Annotator, load_first_stage
+        from synthsieve.pipeline.annotate import Annotator
+        from synthsieve.pipeline.lm_stage import card_languages
 
-        # The detectors load once per worker process and serve every thread's DoFn (Beam's Shared); each instance
-        # keeps its own extractor (a child process).
-        first_stage = self.models.acquire(lambda: load_first_stage(self.config), tag=_model_tag(self.config, "first"))
-        self.annotator = Annotator(self.config, first_stage)
+        # The detectors load once per worker process and serve every thread's DoFn; each instance keeps its own
+        # extractor (a child process).
+        self.annotator = Annotator(self.config, worker_models(self.config).first_stage())
+        self.lm_languages = card_languages(self.config) if self.config.lm.enabled else None
         self.dead_counter = Metrics.counter("synthsieve", "dead_letter_score")
 
     def teardown(self):
@@ -114,6 +166,7 @@ class ScoreFn(beam.DoFn):
 
     def process(self, batch: list[dict[str, Any]]):
         from synthsieve.pipeline.annotate import Scored, failure_letter
+        from synthsieve.pipeline.lm_stage import selection
 
         def failed(raw, exc):
             return Scored(None, None, [], np.zeros(0, bool), [failure_letter(raw, "score", exc)])
@@ -122,10 +175,8 @@ class ScoreFn(beam.DoFn):
         for scored in results:
             if not self.known_human:
                 yield from _share_counts(scored)
-            if not self.config.lm.enabled:
-                yield from _points_then_scored(scored, self.config, self.known_human)
-            elif scored.table is not None:  # the second stage changes p_synthetic: it emits the known-human points
-                yield scored
+            chosen = selection(scored, self.config, self.lm_languages) if self.config.lm.enabled else None
+            yield from _points_then_scored(scored, self.config, self.known_human, chosen)
         dead = [letter for scored in results for letter in scored.dead_letters]
         yield from _dead_letters(dead, self.role, self.dead_counter)
         if self.known_human:
@@ -133,28 +184,33 @@ class ScoreFn(beam.DoFn):
 
 
 class SecondStageFn(beam.DoFn):
-    """A scored batch in; the same batch with ``lm_v2``'s scores joined in out, plus (source, p) known-human points.
+    """A batch's ``Selection`` in; ``(batch key, LMScores)`` of ``lm_v2`` out (none for ``--known-human`` text),
+    plus the (source, p) known-human points of the selected documents.
 
-    The language model loads once per worker process, in ``setup`` (Beam's Shared); on Dataflow ``lm.accelerator``
-    puts this step on GPU workers through a resource hint.
+    Only the documents the LM re-scores reach this step, not their batches. The language model loads once per
+    worker process, in ``setup`` (Beam's Shared); on Dataflow ``lm.accelerator`` puts this step on GPU workers
+    through a resource hint.
     """
 
     def __init__(self, config: Config, known_human: bool = False):
         self.config = config
         self.known_human = known_human
-        self.models = Shared()
 
     def setup(self):
-        from synthsieve.pipeline.lm_stage import SecondStage, load_lm
-
-        detector = self.models.acquire(lambda: load_lm(self.config), tag=_model_tag(self.config, "lm"))
-        self.stage = SecondStage(self.config, detector)
+        self.detector = worker_models(self.config).lm()
         self.scored_counter = Metrics.counter("synthsieve", "lm_scored")
 
-    def process(self, scored):
-        scored, n = self.stage.rescore(scored)
-        self.scored_counter.inc(n)
-        yield from _points_then_scored(scored, self.config, self.known_human)
+    def process(self, chosen):
+        from synthsieve.pipeline.lm_stage import rescored
+
+        scores = rescored(self.detector, chosen)
+        self.scored_counter.inc(len(chosen.index))
+        if self.known_human or self.config.calibration.use_pre_llm:
+            p = scores.columns["p"].tolist()
+            for i in np.flatnonzero(self.known_human | chosen.pre_llm).tolist():
+                yield beam.pvalue.TaggedOutput(KNOWN_HUMAN_POINTS, (chosen.sources[i], p[i]))
+        if not self.known_human:
+            yield chosen.batch, scores
 
 
 def _share_counts(scored):
@@ -169,17 +225,29 @@ def _share_counts(scored):
         yield beam.pvalue.TaggedOutput(SHARE_COUNTS, (key, counts))
 
 
-def _model_tag(config: Config, stage: str) -> str:
-    """The key of a stage's shared models: the settings they load with (another config loads its own)."""
-    settings = (config.detectors.enabled, config.detectors.min_words, config.decision.marker_p)
-    return f"{stage}:{json.dumps(settings if stage == 'first' else dataclasses.asdict(config.lm), sort_keys=True)}"
+def worker_models(config: Config):
+    """The process's ``WorkerModels`` for ``config``, shared by every DoFn and thread (Beam's ``Shared``)."""
+    from synthsieve.pipeline.models import WorkerModels
+
+    return _MODELS.acquire(lambda: WorkerModels(config), tag=_model_tag(config))
 
 
-def _points_then_scored(scored, config: Config, known_human: bool):
-    """The batch's known-human points (tagged), then the batch itself unless it is ``--known-human`` text."""
+def _model_tag(config: Config) -> str:
+    """The key of the shared models: the settings they load with (another config loads its own)."""
+    d = config.detectors
+    settings = (d.enabled, d.min_words, config.decision.marker_p, dataclasses.asdict(config.lm))
+    return json.dumps(settings, sort_keys=True)
+
+
+def _points_then_scored(scored, config: Config, known_human: bool, chosen=None):
+    """The batch's known-human points (tagged) but those of the documents the second stage re-scores (``chosen``,
+    tagged next: it emits their points), then the batch itself unless it is ``--known-human`` text."""
     if known_human or config.calibration.use_pre_llm:
-        for point in known_human_points(scored, all_documents=known_human):
+        rescored = chosen.index if chosen is not None else ()
+        for point in known_human_points(scored, all_documents=known_human, leave_out=rescored):
             yield beam.pvalue.TaggedOutput(KNOWN_HUMAN_POINTS, point)
+    if chosen is not None:
+        yield beam.pvalue.TaggedOutput(LM_SELECTION, chosen)
     if not known_human and scored.table is not None:
         yield scored
 
@@ -190,13 +258,12 @@ class FingerprintFn(beam.DoFn):
 
     def __init__(self, config: Config):
         self.config = config
-        self.models = Shared()
 
     def setup(self):
-        from synthsieve.pipeline.annotate import Annotator, load_first_stage
+        from synthsieve.pipeline.annotate import Annotator
 
-        first_stage = self.models.acquire(lambda: load_first_stage(self.config), tag=_model_tag(self.config, "first"))
-        self.annotator = Annotator(self.config, first_stage)
+        # Not MinHash alone: the known-synthetic share references are these documents' first-stage p_synthetic.
+        self.annotator = Annotator(self.config, worker_models(self.config).first_stage())
         self.used = Metrics.counter("synthsieve", "known_synthetic_documents")
         self.dead_counter = Metrics.counter("synthsieve", "dead_letter_known_synthetic")
 
@@ -272,9 +339,12 @@ class DecideFn(beam.DoFn):
 
     def process(self, joined, calibrated: dict, priors: dict):
         from synthsieve.pipeline.annotate import Scored
+        from synthsieve.pipeline.lm_stage import with_scores
         from synthsieve.pipeline.staged import read_scored
 
         scored = Scored.concat([read_scored(path) for path in joined[1]["scored"]])
+        for lm_scores in joined[1].get(LM_SCORES, ()):  # one batch key, one staged batch
+            scored = with_scores(scored, lm_scores)
         clustered = pa.concat_tables(joined[1]["clusters"]) if joined[1]["clusters"] else None
         for label, table in self.decider.decide(scored, calibrated, clustered, priors).items():
             if label not in self.counters:

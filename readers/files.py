@@ -1,16 +1,19 @@
-"""Format detection and decompression for one input file."""
+"""Format detection, decompression and the parts (a worker's share of the records) of one input file."""
 
 from __future__ import annotations
 
 import gzip
 import io
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import IO, Any
+
+import pyarrow.parquet as pq
 
 from synthsieve.readers.arc import read_arc
 from synthsieve.readers.fields import FieldMap
 from synthsieve.readers.jsonl import read_jsonl
-from synthsieve.readers.parquet import read_parquet
+from synthsieve.readers.parquet import read_parquet, row_group_parts
 from synthsieve.readers.warc import read_warc
 
 _SUFFIXES = {
@@ -53,6 +56,24 @@ def detect_format(path: str, configured: str = "auto") -> str:
     raise UnsupportedFormat(f"cannot tell the format of {path}: use --format jsonl|parquet|warc|wet|arc")
 
 
+@dataclass(frozen=True)
+class FilePart:
+    """The share of an input file that one worker reads in one call: row groups ``[start, stop)`` of a Parquet
+    file (``readers.parquet.row_group_parts``)."""
+
+    path: str
+    row_groups: tuple[int, int]
+
+
+def parquet_parts(stream: IO[bytes], path: str, split_bytes: int) -> list[FilePart]:
+    """The Parquet file ``path`` as parts of whole row groups of about ``split_bytes``, from its footer.
+
+    Raises:
+        pyarrow.ArrowInvalid: the footer cannot be read.
+    """
+    return [FilePart(path, run) for run in row_group_parts(pq.ParquetFile(stream).metadata, split_bytes)]
+
+
 def read_file(
     stream: IO[bytes],
     path: str,
@@ -60,9 +81,11 @@ def read_file(
     max_bytes: int,
     batch_size: int = 1024,
     fields: Mapping[str, list[str]] | None = None,
+    row_groups: tuple[int, int] | None = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yields ``("doc", raw)`` / ``("skip", skipped)`` / ``("dead", letter)`` for every record of one file opened
-    as raw bytes. ``fields`` (``reader.fields``) replaces default paths of JSON and Parquet fields.
+    as raw bytes (of a Parquet file's ``row_groups`` only, where given). ``fields`` (``reader.fields``) replaces
+    default paths of JSON and Parquet fields.
 
     Raises:
         WrongContent: a ``.gz``/``.zst`` file is not compressed so, or a JSON-lines file holds another format.
@@ -73,7 +96,7 @@ def read_file(
         return read_arc(stream, path, max_bytes)
     field_map = FieldMap.of(fields)  # once per file, not per record
     if fmt == "parquet":
-        return read_parquet(stream, path, max_bytes, batch_size, field_map)
+        return read_parquet(stream, path, max_bytes, batch_size, field_map, row_groups)
     return read_jsonl(_checked_jsonl(stream, path), path, max_bytes, field_map)
 
 

@@ -14,10 +14,31 @@ from synthsieve.readers.records import DEFAULT_FIELDS, NoText, dead_letter, from
 FORMAT = "parquet"
 
 
+def row_group_parts(metadata: pq.FileMetaData, split_bytes: int) -> list[tuple[int, int]]:
+    """Runs ``[start, stop)`` of consecutive row groups of about ``split_bytes`` compressed bytes each (a group
+    larger than that alone), covering every group once; one empty run for a file without row groups."""
+    parts, start, size = [], 0, 0
+    for group in range(metadata.num_row_groups):
+        rows = metadata.row_group(group)
+        size += sum(rows.column(c).total_compressed_size for c in range(rows.num_columns))
+        if size >= split_bytes:
+            parts.append((start, group + 1))
+            start, size = group + 1, 0
+    if start < metadata.num_row_groups or not parts:
+        parts.append((start, metadata.num_row_groups))
+    return parts
+
+
 def read_parquet(
-    stream: IO[bytes], source_uri: str, max_bytes: int, batch_size: int = 1024, fields: FieldMap = DEFAULT_FIELDS
+    stream: IO[bytes],
+    source_uri: str,
+    max_bytes: int,
+    batch_size: int = 1024,
+    fields: FieldMap = DEFAULT_FIELDS,
+    row_groups: tuple[int, int] | None = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yields ``("doc", raw_document)`` or ``("dead", dead_letter)`` per row; the offset is the 0-based row index.
+    """Yields ``("doc", raw_document)`` or ``("dead", dead_letter)`` per row of the file, or of its row groups
+    ``[start, stop)`` (``row_groups``); the offset is the row's 0-based index in the file.
 
     ``fields`` says where each field of a row is read from (struct columns by dotted path). Every row the file's
     footer declares is yielded once: a file without a text column gives one dead letter per row (``missing_text``),
@@ -28,8 +49,9 @@ def read_parquet(
         pyarrow.ArrowInvalid: the file is not Parquet (its footer cannot be read).
     """
     parquet = pq.ParquetFile(stream)
-    offset = 0
-    for group in range(parquet.num_row_groups):
+    start, stop = row_groups or (0, parquet.num_row_groups)
+    offset = sum(parquet.metadata.row_group(g).num_rows for g in range(start))
+    for group in range(start, stop):
         end = offset + parquet.metadata.row_group(group).num_rows
         try:
             for batch in parquet.iter_batches(batch_size=batch_size, row_groups=[group]):

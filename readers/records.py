@@ -9,6 +9,7 @@ from synthsieve import __version__
 from synthsieve.readers.fields import FLATTENED, FieldMap, Path
 
 DEFAULT_FIELDS = FieldMap.of()
+FILE_ERROR = "unreadable_file"  # the reason of a file's one dead letter when it cannot be opened or read
 RAW_PREVIEW_CHARS = 1_000
 
 

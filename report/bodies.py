@@ -18,6 +18,7 @@ from apache_beam.io.filesystems import FileSystems
 from synthsieve.config import DedupConfig, ReaderConfig
 from synthsieve.dedup.clusters import near_duplicates
 from synthsieve.dedup.fingerprints import fingerprints
+from synthsieve.pipeline.outputs import MANIFEST, join
 from synthsieve.provenance.ids import content_hash
 from synthsieve.readers.files import detect_format, read_file
 from synthsieve.readers.html import html_to_text
@@ -52,8 +53,9 @@ def known_human(path: str, max_docs: int, dedup: DedupConfig) -> Body:
     Raises:
         ReportError: the path is a folder without output, or matches no file.
     """
-    if Path(path).is_dir():
-        body = partition(OutputFolder(path), "human", max_docs)
+    if Path(path).is_dir() or ("://" in path and FileSystems.exists(join(path, MANIFEST))):
+        with OutputFolder(path) as folder:
+            body = partition(folder, "human", max_docs)
         body.name = f"label=human of {path}"
         return body
     found = sorted(m.path for m in FileSystems.match([path])[0].metadata_list)

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from synthsieve.config import DecisionConfig, DedupConfig
-from synthsieve.pipeline.outputs import ACCOUNTING, DEAD_LETTERS, SKIPPED_RECORDS
+from synthsieve.pipeline.outputs import COPIES_REMOVED, DEAD_LETTERS, SKIPPED_RECORDS
 from synthsieve.report import bodies
 from synthsieve.report.diversity import change, profile, tokenize, type_growth
 from synthsieve.report.output_folder import MONTH, OutputFolder
@@ -16,7 +16,6 @@ from synthsieve.schemas.records import LABELS
 
 REPORT_VERSION = 1
 DIGITS = 6
-DEDUPLICATED = f"{ACCOUNTING}/deduplicated"  # the copies --dedup left out
 
 #: Every diversity measure: its short name and what it is (the report's method section and table labels).
 MEASURES = {
@@ -59,7 +58,7 @@ def build_report(
         "skipped": folder.shard_counts(SKIPPED_RECORDS, "reason"),
         "near_duplicates": {
             **folder.manifest.get("near_duplicates", {}),
-            "removed_by_label": folder.shard_counts(DEDUPLICATED, "label"),
+            "removed_by_label": folder.shard_counts(COPIES_REMOVED, "label"),
         },
         "p_synthetic": _scores(folder, settings.bins),
         "diversity": _diversity(folder, known, known_tokens, settings),
@@ -97,7 +96,7 @@ def _labels(folder: OutputFolder) -> dict[str, Any]:
     counts = folder.label_counts()
     counts["dead_letter"] = sum(folder.shard_counts(DEAD_LETTERS, "reason").values())
     counts["skipped"] = sum(folder.shard_counts(SKIPPED_RECORDS, "reason").values())
-    counts["deduplicated"] = sum(folder.shard_counts(DEDUPLICATED, "label").values())
+    counts["deduplicated"] = sum(folder.shard_counts(COPIES_REMOVED, "label").values())
     read = folder.manifest.get("documents_read") or sum(counts.values())
     return {name: {"documents": n, "share": n / read if read else None} for name, n in counts.items()}
 

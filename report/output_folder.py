@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import duckdb
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
 
-from synthsieve.pipeline.outputs import MANIFEST, SHARE
+from synthsieve.pipeline.outputs import (
+    COPIES_REMOVED,
+    DEAD_LETTERS,
+    LABEL_FOLDERS,
+    LABEL_SHARDS,
+    MANIFEST,
+    SHARE,
+    SKIPPED_RECORDS,
+    is_shard,
+    join,
+    relative_files,
+)
 from synthsieve.schemas.records import LABELS
 
 NONE_KEY = "(none)"
 MONTH = "strftime(crawl_date, '%Y-%m')"
+#: The folders of a run whose shards the report reads: only these are copied from a remote folder (another reads as
+#: empty there).
+READ = (*LABEL_FOLDERS, SHARE, DEAD_LETTERS, SKIPPED_RECORDS, COPIES_REMOVED)
 
 #: The columns the report reads, for the empty view of a folder that has no document shard.
 _EMPTY_DOCS = (
@@ -28,25 +46,43 @@ class ReportError(ValueError):
 
 
 class OutputFolder:
-    """The documents (a DuckDB view ``docs`` with ``label`` from the Hive partition) and accounting of one run."""
+    """The documents (a DuckDB view ``docs`` with ``label`` from the Hive partition) and accounting of one run.
+
+    ``path`` is a local folder (``path`` is then a ``Path``) or one on any Beam filesystem (``gs://``, ``s3://``: a
+    string), whose manifest and the Parquet shards of ``READ`` are first copied to a local temporary folder: DuckDB
+    reads only local files here (its httpfs extension is a download), and the report reads each shard several
+    times. ``close`` (or leaving a ``with`` block) deletes the copy.
+    """
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        shards = sorted(str(p) for p in self.path.glob("label=*/*.parquet"))
-        if not self.path.is_dir() or not (shards or (self.path / MANIFEST).exists()):
-            raise ReportError(f"{path} is not a synthsieve output folder (no {MANIFEST}, no label=*/ shards)")
-        manifest = self.path / MANIFEST
-        self.manifest: dict[str, Any] = json.loads(manifest.read_text()) if manifest.exists() else {}
-        self.db = duckdb.connect()
-        self.db.execute("set TimeZone = 'UTC'")
-        if shards:
-            self.db.read_parquet(shards, hive_partitioning=True, union_by_name=True).create_view("docs")
-        else:
-            self.db.execute(f"create view docs as {_EMPTY_DOCS}")
+        remote = "://" in str(path)
+        self.path = str(path) if remote else Path(path)
+        self._copy = _local_copy(str(path)) if remote else None
+        self.root = Path(self._copy.name) if remote else self.path
+        try:
+            self.manifest, self.db = _opened(self.root, str(path))
+        except BaseException:
+            self._delete_copy()
+            raise
+
+    def __enter__(self) -> OutputFolder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Closes the database and deletes the local copy of a remote folder."""
+        self.db.close()
+        self._delete_copy()
+
+    def _delete_copy(self) -> None:
+        if self._copy is not None:
+            self._copy.cleanup()
 
     @property
     def name(self) -> str:
-        return self.path.resolve().name
+        return PurePosixPath(self.path).name if self._copy else self.path.resolve().name
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.db.execute(sql, params or []).fetchall()
@@ -102,7 +138,7 @@ class OutputFolder:
 
     def share_rows(self) -> list[dict[str, Any]]:
         """The rows of ``_accounting/synthetic_share/`` (the synthetic share per source and crawl month)."""
-        shards = sorted(str(p) for p in (self.path / SHARE).glob("*.parquet"))
+        shards = sorted(str(p) for p in (self.root / SHARE).glob("*.parquet"))
         if not shards:
             return []
         rel = self.db.read_parquet(shards)
@@ -110,8 +146,44 @@ class OutputFolder:
 
     def shard_counts(self, folder: str, key: str) -> dict[str, int]:
         """Rows per ``key`` value in the Parquet shards of ``folder`` (``outputs.DEAD_LETTERS``...), biggest first."""
-        shards = sorted(str(p) for p in (self.path / folder).glob("*.parquet"))
+        shards = sorted(str(p) for p in (self.root / folder).glob("*.parquet"))
         if not shards:
             return {}
         rel = self.db.read_parquet(shards)
         return dict(rel.aggregate(f"{key} as key, count(*) as n", key).order("n desc, key").fetchall())
+
+
+def _opened(root: Path, path: str) -> tuple[dict[str, Any], duckdb.DuckDBPyConnection]:
+    """The manifest of the output folder ``path`` (read at ``root``) and a database with the view ``docs`` of its
+    documents."""
+    shards = sorted(str(p) for p in root.glob(LABEL_SHARDS))
+    if not root.is_dir() or not (shards or (root / MANIFEST).exists()):
+        raise ReportError(f"{path} is not a synthsieve output folder (no {MANIFEST}, no {LABEL_SHARDS} shards)")
+    manifest = json.loads((root / MANIFEST).read_text()) if (root / MANIFEST).exists() else {}
+    db = duckdb.connect()
+    db.execute("set TimeZone = 'UTC'")
+    if shards:
+        db.read_parquet(shards, hive_partitioning=True, union_by_name=True).create_view("docs")
+    else:
+        db.execute(f"create view docs as {_EMPTY_DOCS}")
+    return manifest, db
+
+
+def _local_copy(folder: str) -> tempfile.TemporaryDirectory:
+    """A local temporary copy of the manifest and the Parquet shards of ``READ`` of ``folder`` (any Beam
+    filesystem); ``cleanup`` deletes it (else the returned object's garbage collection)."""
+    copy = tempfile.TemporaryDirectory(prefix="synthsieve-report-")
+    try:
+        for name in relative_files(folder):
+            if name == MANIFEST or (is_shard(name) and name.endswith(".parquet") and name.rsplit("/", 1)[0] in READ):
+                _copy_file(join(folder, name), Path(copy.name, name))
+    except BaseException:
+        copy.cleanup()
+        raise
+    return copy
+
+
+def _copy_file(source: str, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileSystems.open(source, compression_type=CompressionTypes.UNCOMPRESSED) as src, target.open("wb") as dst:
+        shutil.copyfileobj(src, dst)

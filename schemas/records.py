@@ -11,6 +11,9 @@ from collections.abc import Iterable
 import pyarrow as pa
 
 LABELS = ("human", "synthetic", "uncertain")
+#: What else a run writes of the records it reads: records that could not become documents, records that are not
+#: documents (a WARC request...), and the copies ``--dedup`` leaves out; each is also a Beam output tag.
+DEAD_LETTER, SKIPPED, DEDUPLICATED = "dead_letter", "skipped", "deduplicated"
 
 #: What an input file is to the run: documents to label, ``--known-human`` or ``--known-synthetic`` documents.
 INPUT, KNOWN_HUMAN, KNOWN_SYNTHETIC = ROLES = ("input", "known_human", "known_synthetic")
@@ -73,6 +76,17 @@ MEMBER_SCHEMA = pa.schema(
 
 #: Near-duplicate columns of the documents in a cluster (singletons have none), keyed by ``node``.
 CLUSTER_SCHEMA = pa.schema([MEMBER_SCHEMA.field("node"), MEMBER_SCHEMA.field("batch"), *NEAR_DUP_FIELDS])
+
+#: How the connected-component rounds of near-duplicate clustering ended (one row): the round limit
+#: (``dedup.rounds``), the rounds run up to and including the first that changed nothing (the limit if none did)
+#: and whether one did; unconverged, a component may be split into several clusters.
+CONVERGENCE_SCHEMA = pa.schema(
+    [
+        pa.field("round_limit", pa.int32(), nullable=False),
+        pa.field("rounds_used", pa.int32(), nullable=False),
+        pa.field("converged", pa.bool_(), nullable=False),
+    ]
+)
 
 #: A document left out of the human/uncertain output by ``--dedup``: counted in the manifest's accounting.
 DEDUPLICATED_SCHEMA = pa.schema(

@@ -277,6 +277,22 @@ _TARGETS = [
 ]
 
 
+_AUGMENT = click.option(
+    "--augment",
+    default=0,
+    show_default=True,
+    help="Train also on this many sampled SmolLM2 continuations of English human texts (training/augment.py; "
+    "generated once into the cache, several minutes per thousand on a CPU).",
+)
+
+
+def _with_augmented(rows: list[dict], augment: int) -> list[dict]:
+    from synthsieve_training.augment import AUGMENT_SEED, augmented_rows
+    from synthsieve_training.train import cache_dir
+
+    return rows + augmented_rows(rows, augment, AUGMENT_SEED, cache_dir()) if augment else rows
+
+
 def _targets(command):
     for option in reversed(_TARGETS):
         command = option(command)
@@ -308,16 +324,26 @@ def _targets(command):
     help="first: the first-stage detectors and stacker; lm: lm_v2 (extra lm), from the last first-stage run's "
     "out-of-fold scores; all: both.",
 )
+@_AUGMENT
 @_targets
 def train(
-    data, out_dir: str, seed: int, thread: int, config_path, stage: str, target_fpr: float, target_fnr: float
+    data,
+    out_dir: str,
+    seed: int,
+    thread: int,
+    config_path,
+    stage: str,
+    augment: int,
+    target_fpr: float,
+    target_fnr: float,
 ) -> None:
     """Reproduce the committed detector models from labelled sets, judged by leave-one-out (docs/DETECTION.md)."""
     from synthsieve_training.train import train_all, train_second_stage
 
     rows, config = _labelled_rows(data), _load(config_path, {})
     if stage in ("first", "all"):
-        for path in train_all(rows, Path(out_dir), config, seed, target_fpr, target_fnr, thread):
+        augmented = _with_augmented(rows, augment)
+        for path in train_all(augmented, Path(out_dir), config, seed, target_fpr, target_fnr, thread):
             click.echo(f"wrote {path}")
     if stage in ("lm", "all"):
         for path in train_second_stage(rows, Path(out_dir)):
@@ -335,8 +361,11 @@ def train(
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the full report here as JSON.")
 @click.option("--seed", default=13, show_default=True, help="--lodo: training seed of every fold.")
 @click.option("--thread", default=1, show_default=True, help="--lodo: fastText threads.")
+@_AUGMENT
 @_targets
-def evaluate(data, lodo: bool, config_path, out, seed: int, thread: int, target_fpr: float, target_fnr: float) -> None:
+def evaluate(
+    data, lodo: bool, config_path, out, seed: int, thread: int, augment: int, target_fpr: float, target_fnr: float
+) -> None:
     """Score labelled sets as the pipeline does; report metrics per data set, language, domain, attack and family.
 
     Without --lodo the committed models score texts they were trained on (in-sample).
@@ -347,7 +376,7 @@ def evaluate(data, lodo: bool, config_path, out, seed: int, thread: int, target_
 
     rows, config = _labelled_rows(data), _load(config_path, {})
     if lodo:
-        report = evaluate_lodo(rows, config, seed, target_fpr, target_fnr, thread).report
+        report = evaluate_lodo(_with_augmented(rows, augment), config, seed, target_fpr, target_fnr, thread).report
         click.echo(markdown(report))
     else:
         report = evaluate_in_sample(rows, config)
@@ -358,8 +387,26 @@ def evaluate(data, lodo: bool, config_path, out, seed: int, thread: int, target_
         Path(out).write_text(json.dumps({"data": list(data), **report}, indent=2) + "\n", encoding="utf-8")
 
 
-@main.command()
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def _with_filesystem_options(ctx: click.Context, tokens: list[str]) -> list[str]:
+    """Hands the ``--flag=value`` tokens to Beam's filesystems (``--s3_endpoint_url``, ``--project``...) before any
+    file is touched, and returns the other tokens."""
+    from apache_beam.io.filesystems import FileSystems
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from synthsieve.pipeline.run import OptionsError, check_beam_flags
+
+    beam_args = [t for t in tokens if t.startswith("--")]
+    params = [*ctx.command.params, *ctx.find_root().command.params]
+    try:
+        check_beam_flags(beam_args, [opt for param in params for opt in param.opts if opt.startswith("--")])
+    except OptionsError as exc:
+        raise click.UsageError(str(exc)) from exc
+    FileSystems.set_options(PipelineOptions(beam_args))
+    return [t for t in tokens if not t.startswith("--")]
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("folder")
 @click.option(
     "--known-human",
     help="Known-human text: an output folder (its label=human) or input files (path or glob, any input format).",
@@ -379,12 +426,15 @@ def evaluate(data, lodo: bool, config_path, out, seed: int, thread: int, target_
 @click.option("--top", type=click.IntRange(1), help="Domains listed.")
 @click.option("--max-change", type=click.FloatRange(0), help="Relative change against --known-human that flags.")
 @click.option("--trend-words", type=click.IntRange(1), help="Words of human text per crawl month for the trend.")
-def report(folder: str, known_human: str | None, history: tuple[str, ...], html_path: str, **settings) -> None:
+@click.pass_context
+def report(
+    ctx: click.Context, folder: str, known_human: str | None, history: tuple[str, ...], html_path: str, **settings
+) -> None:
     """Corpus-health report of an output FOLDER: an HTML page, its data as JSON, and a summary here.
 
     Counts and shares per label, domain, language, era and crawl month; p_synthetic per label with the thresholds;
     the diversity of each partition against the known-human text; synthetic share and diversity per crawl month over
-    runs.
+    runs. FOLDER may be on gs:// or s3://; Beam's options for it (--s3_endpoint_url, ...) go as --flag=value.
     """
     from rich.console import Console
 
@@ -393,9 +443,12 @@ def report(folder: str, known_human: str | None, history: tuple[str, ...], html_
     from synthsieve.report.terminal import print_summary
     from synthsieve.report.write import write_report
 
+    folders = _with_filesystem_options(ctx, [folder, *ctx.args])
+    if len(folders) != 1:
+        raise click.UsageError(f"give one output FOLDER, not {' '.join(folders)}")
     chosen = ReportSettings(**{k: v for k, v in settings.items() if v is not None})
     try:
-        html, data, built = write_report(folder, known_human, list(history), html_path, chosen)
+        html, data, built = write_report(folders[0], known_human, list(history), html_path, chosen)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
     console = Console()

@@ -12,7 +12,7 @@ import yaml
 
 INPUT_FORMATS = ("auto", "jsonl", "parquet", "warc", "wet", "arc")
 REBALANCE = ("auto", "always", "never")
-LM_SCOPES = ("uncertain", "all")
+LM_SCOPES = ("uncertain", "not_synthetic", "all")
 LM_DTYPES = ("auto", "float32", "bfloat16")
 
 
@@ -34,6 +34,13 @@ class ReaderConfig:
             "help": "always|never|auto: shuffle the read batches across workers before scoring; auto: unless there "
             "are at least 4 input files per worker and none holds over half of a worker's share (then reading and "
             "scoring run fused, file by file)"
+        },
+    )
+    split_bytes: int = field(
+        default=64 << 20,
+        metadata={
+            "help": "a Parquet file is read in parts of whole row groups of about this many (compressed) bytes, "
+            "each by one worker in one call"
         },
     )
     max_document_bytes: int = field(
@@ -122,10 +129,14 @@ class DedupConfig:
     verify_threshold: float = field(
         default=0.55, metadata={"help": "candidates need this estimated Jaccard to link; 0 trusts LSH alone"}
     )
-    rounds: int = field(default=10, metadata={"help": "connected-component rounds (10 settle chains of 1,000)"})
+    rounds: int = field(
+        default=12, metadata={"help": "most connected-component rounds (12 settle chains of 10,000); stop when done"}
+    )
     partitions: int = field(
         default=0,
-        metadata={"help": "hash partitions of the clustering and join steps; 0: one per 64 MiB of input, at least 4"},
+        metadata={
+            "help": "shuffle keys of the clustering steps; 0: 4096; at most 16 per known worker (2 per local process)"
+        },
     )
     farm_min_domains: int = field(
         default=5, metadata={"help": "a cluster spanning this many registered domains is a content-farm signal"}
@@ -155,7 +166,10 @@ class LMConfig:
     enabled: bool = field(default=False, metadata={"help": "run the LM stage (--lm)"})
     scope: str = field(
         default="uncertain",
-        metadata={"help": "uncertain: judged documents the first stage leaves between the global thresholds; all"},
+        metadata={
+            "help": "uncertain: judged documents the first stage leaves between the global thresholds; not_synthetic: "
+            "also those it labels human (where base-model text hides; most documents); all"
+        },
     )
     sample_rate: float = field(
         default=0.0, metadata={"help": "share of the other judged documents also scored, for auditing (by id hash)"}
@@ -211,7 +225,8 @@ class Config:
             raise ConfigError(f"reader.format: {self.reader.format!r} is not one of {', '.join(INPUT_FORMATS)}")
         if self.reader.rebalance not in REBALANCE:
             raise ConfigError(f"reader.rebalance: {self.reader.rebalance!r} is not one of {', '.join(REBALANCE)}")
-        for key in ("batch_size", "max_document_bytes", "max_text_chars", "max_html_depth", "max_html_attributes"):
+        positive = ("batch_size", "split_bytes", "max_document_bytes", "max_text_chars", "max_html_depth")
+        for key in (*positive, "max_html_attributes"):
             _positive(f"reader.{key}", getattr(self.reader, key))
         if (timeout := self.reader.extract_timeout_s) < 0:
             raise ConfigError(f"reader.extract_timeout_s: {timeout} must be 0 (no limit) or positive")

@@ -30,7 +30,7 @@ def test_yaml_then_flags_override(tmp_path):
         ("dedup:\n  partitions: -1\n", "dedup.partitions: -1 must be 0 (automatic) or positive"),
         ("dedup:\n  verify_threshold: 1.5\n", "dedup.verify_threshold: 1.5 is outside [0, 1]"),
         ("dedup:\n  farm_min_domains: 1\n", "must be at least 2"),
-        ("lm:\n  scope: some\n", "lm.scope: 'some' is not one of uncertain, all"),
+        ("lm:\n  scope: some\n", "lm.scope: 'some' is not one of uncertain, not_synthetic, all"),
         ("lm:\n  sample_rate: 2\n", "lm.sample_rate: 2.0 is outside [0, 1]"),
         ("detectors:\n  enabled: [lm_v2]\n", "lm_v2 runs as the second stage"),
         ("reader:\n  max_html_depth: 0\n", "reader.max_html_depth: 0 must be a positive integer"),
@@ -102,10 +102,14 @@ def test_automatic_rebalance_fuses_reading_and_scoring_only_with_enough_files_pe
     assert workers(pipeline_options(["--runner=DataflowRunner"])) == 0
 
 
-def test_automatic_partitions_follow_input_size():
-    from synthsieve.pipeline.run import BYTES_PER_PARTITION, with_partitions
+def test_partitions_are_a_fixed_default_capped_by_the_known_workers():
+    from synthsieve.pipeline.run import DEFAULT_PARTITIONS, PARTITIONS_PER_WORKER, with_partitions
 
     config = load_config()
-    assert with_partitions(config, 0).dedup.partitions == 4 and config.dedup.partitions == 0
-    assert with_partitions(config, 10 * BYTES_PER_PARTITION + 1).dedup.partitions == 11
-    assert with_partitions(load_config(None, {"dedup.partitions": 2}), 10**12).dedup.partitions == 2
+    assert with_partitions(config, 0).dedup.partitions == DEFAULT_PARTITIONS and config.dedup.partitions == 0
+    assert with_partitions(config, 2).dedup.partitions == 2 * PARTITIONS_PER_WORKER
+    assert with_partitions(config, 10**6).dedup.partitions == DEFAULT_PARTITIONS
+    assert with_partitions(load_config(None, {"dedup.partitions": 20_000}), 2).dedup.partitions == 32
+    assert with_partitions(load_config(None, {"dedup.partitions": 2}), 1000).dedup.partitions == 2
+    assert with_partitions(config, 2, per_worker=2).dedup.partitions == 4  # one machine's processes
+    assert with_partitions(config, 1, per_worker=2).dedup.partitions == 4  # never under MIN_PARTITIONS

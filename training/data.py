@@ -28,6 +28,9 @@ FAMILIES = (
     ("mistral-qwen-deepseek", ("mistral", "qwen", "deepseek")),
     ("older-open", ("gpt2", "gpt-j", "gpt-neo", "dolly", "stablelm", "chatglm", "dipper")),
 )
+# Training-only data sets (``augment.py``'s generated continuations), never held out: no fold of their own. Their
+# generator family is their own name, so every family fold trains on them.
+TRAINING_ONLY = {"smollm2-continuations": "smollm2-135m-sampled"}
 HELD_OUT_HUMANS = 0.2  # share of human groups each generator-family fold tests on (and trains without)
 
 
@@ -45,6 +48,8 @@ def family(generator: str) -> str:
     name = generator.lower()
     if name == "human":
         return "human"
+    if name in TRAINING_ONLY.values():
+        return name
     return next((fam for fam, keys in FAMILIES if any(k in name for k in keys)), "unknown")
 
 
@@ -71,7 +76,7 @@ class Columns:
 def dataset_folds(cols: Columns) -> Iterator[Fold]:
     """Leave one data set out: test on it (a human-less set with its partner's humans); train on the other sets
     without any text that shares a group with a test text (the same source text, polished or continued elsewhere)."""
-    for dataset in sorted(set(cols.dataset)):
+    for dataset in sorted(set(cols.dataset) - set(TRAINING_ONLY)):
         partner = HUMAN_PARTNERS.get(dataset, dataset)
         test = (cols.dataset == dataset) | ((cols.dataset == partner) & (cols.label == "human"))
         train = ~np.isin(cols.dataset, [dataset, partner]) & ~np.isin(cols.group, list(set(cols.group[test])))

@@ -25,6 +25,9 @@ from synthsieve.detectors.stacker import logit
 from synthsieve_training.data import HUMAN_PARTNERS, Columns, family_folds
 from synthsieve_training.linear import CLIP, balanced_weights, fit_logistic, human_scale, rounded
 
+CALIBRATION_TARGETS = (0.10, 0.01)  # out of fold, at most these shares of the band's synthetic texts labelled
+# human and of its humans labelled synthetic
+SCOPES = ("uncertain", "not_synthetic")  # the lm.scope values with a combiner of their own (``all`` uses the wider)
 RECIPE = {"per_group": 150, "human_factor": 2, "seed": 7, "max_tokens": 128, "l2": 3.0, "languages": ["en"]}
 
 
@@ -92,11 +95,14 @@ def lodo(
     l2: float,
     languages: list[str],
     family_p: dict[str, np.ndarray] | None = None,
+    scope: tuple[float, float] | None = None,
+    fnr: float = CALIBRATION_TARGETS[0],
 ) -> tuple[dict, dict]:
     """Leave one data set out (and one generator family, given ``family_p``) over the sample ``index``, as the
     pipeline runs the stage: the combiner is fitted on the training folds' texts whose first-stage ``p`` lies inside
-    the uncertain ``band``, re-scores the test fold's texts inside it and is calibrated onto the decision scale
-    (``calibration``) by the other folds' out-of-fold scores; the others keep the first stage's score.
+    the ``scope`` (default: the uncertain ``band``), re-scores the test fold's texts inside it and is calibrated
+    onto the decision scale (``calibration``) by the other folds' out-of-fold scores; the others keep the first
+    stage's score.
 
     Args:
         cols: every labelled row's fields; ``index`` the sampled rows, ``data`` their statistics and hidden states.
@@ -105,6 +111,8 @@ def lodo(
         l2: the combiner's L2 penalty; ``languages`` the languages the stage judges.
         family_p: per generator family, the sampled rows' P(synthetic) from that family's fold (NaN outside its test
             set): the test rows' first-stage input in the family folds.
+        scope: the (low, high) first-stage ``p`` the stage re-scores (``SCOPES``), strictly between.
+        fnr: the share of the scope's synthetic texts the calibration may label human (``scope_fnr``).
 
     Returns:
         The table ``{"dataset": {name: row}, "family": {name: row}}`` (a row: the AUROC of the first stage, of the
@@ -114,7 +122,8 @@ def lodo(
     """
     datasets, gold, groups = cols.dataset[index], cols.label[index], cols.group[index]
     in_langs = np.isin(cols.lang[index], languages)
-    first, inside = logit(p), _inside(p, band)
+    scope = scope or band
+    first, inside = logit(p), _inside(p, scope)
     fit_on = in_langs & inside
     folds = []  # kind, name, test rows, first-stage log-odds and band of the fold, combiner log-odds, LM alone
     for dataset in sorted(set(datasets)):
@@ -126,7 +135,7 @@ def lodo(
     for fold in family_folds(cols) if family_p else ():
         fp = family_p[fold.name]
         test = np.isin(index, fold.test) & ~np.isnan(fp)
-        fold_first, fold_inside = np.where(test, logit(fp), first), np.where(test, _inside(fp, band), inside)
+        fold_first, fold_inside = np.where(test, logit(fp), first), np.where(test, _inside(fp, scope), inside)
         scores = _scores(data, gold, datasets, fold_first, np.isin(index, fold.train) & fit_on, l2)
         folds.append(("family", fold.name, test & in_langs, fold_first, fold_inside, *scores))
     own = np.full(len(index), np.nan)  # each band row's out-of-fold combiner log-odds, from its data set's fold
@@ -141,24 +150,20 @@ def lodo(
         else:
             held = test | ((family == name) & (gold != "human"))
         others = ~np.isnan(own) & ~held
-        calibration = fit_calibration(own[others], gold[others], band)
+        calibration = fit_calibration(own[others], gold[others], band, fnr)
         with_lm = np.where(fold_inside, calibrated(calibration, z), fold_first)
         row = _row(gold, test, fold_first, fold_inside, with_lm, np.where(fold_inside, lm_alone, fold_first), band)
         if row:
             out[kind][name] = row
     everything = ~np.isnan(own)
-    return out, fit_calibration(own[everything], gold[everything], band)
+    return out, fit_calibration(own[everything], gold[everything], band, fnr)
 
 
-CALIBRATION_TARGETS = (0.10, 0.01)  # out of fold, at most these shares of the band's synthetic texts labelled
-# human and of its humans labelled synthetic
-
-
-def fit_calibration(z: np.ndarray, gold: np.ndarray, band: tuple[float, float]) -> dict:
-    """``calibrated``'s knots from out-of-fold combiner log-odds of band texts: the score at or below which at most
-    10% of the synthetic texts fall goes to the human threshold, the score at or above which at most 1% of the
-    humans rise to the synthetic one (classes that separate: both knots meet between them)."""
-    fnr, fpr = CALIBRATION_TARGETS
+def fit_calibration(z: np.ndarray, gold: np.ndarray, band: tuple[float, float], fnr: float) -> dict:
+    """``calibrated``'s knots from out-of-fold combiner log-odds of the scope's texts: the score at or below which
+    at most ``fnr`` of the synthetic texts fall goes to the human threshold, the score at or above which at most 1%
+    of the humans rise to the synthetic one (classes that separate: both knots meet between them)."""
+    fpr = CALIBRATION_TARGETS[1]
     syn, hum = np.sort(z[gold == "synthetic"]), np.sort(z[gold == "human"])
     s0 = syn[int(np.floor(fnr * len(syn)))] - 1e-6
     s1 = hum[len(hum) - 1 - int(np.floor(fpr * len(hum)))] + 1e-6
@@ -168,10 +173,27 @@ def fit_calibration(z: np.ndarray, gold: np.ndarray, band: tuple[float, float]) 
     return {"scores": [float(s0), float(s1)], "targets": [float(logit(band[0])), float(logit(band[1]))]}
 
 
-def _inside(p: np.ndarray, band: tuple[float, float]) -> np.ndarray:
-    """Rows the stage re-scores: first-stage ``p`` strictly between the thresholds (NaN: not judged)."""
+def scope_fnr(scope: str, p: np.ndarray, gold: np.ndarray, band: tuple[float, float]) -> float:
+    """The share of a scope's synthetic texts its calibration may label human. The band's texts were uncertain:
+    ``CALIBRATION_TARGETS``' 10% of them. ``not_synthetic`` re-decides every text below the synthetic threshold,
+    so it gets the first stage's own budget, 10% of all judged synthetic texts (``p``: their first-stage scores):
+    10% over the share of them below that threshold."""
+    if scope == "uncertain":
+        return CALIBRATION_TARGETS[0]
+    judged = ~np.isnan(p) & (gold == "synthetic")
+    return min(0.5, CALIBRATION_TARGETS[0] / max(float(np.mean(p[judged] < band[1])), 1e-9))
+
+
+def scope_range(scope: str, band: tuple[float, float]) -> tuple[float, float]:
+    """The first-stage ``p`` range a scope (``lm.scope``) re-scores, strictly between: the uncertain band, or
+    everything the first stage does not label synthetic."""
+    return {"uncertain": band, "not_synthetic": (-np.inf, band[1])}[scope]
+
+
+def _inside(p: np.ndarray, scope: tuple[float, float]) -> np.ndarray:
+    """Rows the stage re-scores: first-stage ``p`` strictly inside ``scope`` (NaN: not judged)."""
     with np.errstate(invalid="ignore"):
-        return (p > band[0]) & (p < band[1])
+        return (p > scope[0]) & (p < scope[1])
 
 
 def _scores(data, gold, datasets, first, train, l2: float) -> tuple[np.ndarray, np.ndarray]:
@@ -194,6 +216,9 @@ def _row(gold, test, first, inside, with_lm, lm_only, band: tuple[float, float])
     row = {"n": int(scored.sum()), "n_band": int(in_band.sum())}
     row |= {"first_stage": auroc(yy, first[scored]), "lm_alone": auroc(yy, lm_only[scored])}
     row |= {"with_lm": auroc(yy, with_lm[scored])}
+    for key, z in (("queue_first", first), ("queue_with_lm", with_lm)):  # the fold's texts left for review
+        p = 1.0 / (1.0 + np.exp(-z[scored]))
+        row[key] = float(np.mean((p > band[0]) & (p < band[1])))
     if len(set(yy[in_band])) == 2:
         row |= {"band_first_stage": auroc(yy[in_band], first[scored][in_band])}
         row |= {"band_with_lm": auroc(yy[in_band], with_lm[scored][in_band])}
@@ -213,13 +238,14 @@ def train_lm(
     lm_options: dict | None = None,
     family_p: dict[str, np.ndarray] | None = None,
 ) -> tuple[Path, dict]:
-    """Fits ``lm_v2`` and writes its card; returns the card's path and the leave-one-out table.
+    """Fits ``lm_v2``, one combiner and calibration per scope (``SCOPES``), and writes its card; returns the card's
+    path and the leave-one-out table of each scope.
 
     Args:
         rows: labelled rows of every data set.
         first_stage_p: each row's out-of-fold first-stage P(synthetic) (NaN where the first stage did not judge it).
-        band: the first stage's (human, synthetic) thresholds: the stage re-scores the texts strictly between them,
-            and the combiner is fitted on those.
+        band: the first stage's (human, synthetic) thresholds: a scope's combiner is fitted on the texts it
+            re-scores (``scope_range``) and calibrated onto them.
         out_path: the card to write (``lm_v2.json``).
         cache: the folder of the LM statistics by text id (``.npz``, one per model, dtype and length; reused).
         lm_options: ``LanguageModel`` options (``device``, ``threads``, ``dtype``, ``batch_size``).
@@ -236,18 +262,24 @@ def train_lm(
     )
     p = first_stage_p[index]
     families = {name: fp[index] for name, fp in (family_p or {}).items()}
-    table, calibration = lodo(cols, index, data, p, band, RECIPE["l2"], RECIPE["languages"], families)
-    first, inside = logit(p), _inside(p, band)
     y = (cols.label[index] != "human").astype(float)
-    fitted = inside & np.isin(cols.lang[index], RECIPE["languages"])
-    model = fit(
-        data["stats"][fitted],
-        data["hidden"][fitted],
-        first[fitted],
-        y[fitted],
-        cols.dataset[index][fitted],
-        RECIPE["l2"],
-    ) | {"calibration": calibration}
+    models, tables, fitted_rows = {}, {}, {}
+    for scope in SCOPES:
+        span = scope_range(scope, band)
+        fnr = scope_fnr(scope, p, cols.label[index], band)
+        tables[scope], calibration = lodo(
+            cols, index, data, p, band, RECIPE["l2"], RECIPE["languages"], families, span, fnr
+        )
+        fitted = _inside(p, span) & np.isin(cols.lang[index], RECIPE["languages"])
+        args = (
+            data["stats"][fitted],
+            data["hidden"][fitted],
+            logit(p)[fitted],
+            y[fitted],
+            cols.dataset[index][fitted],
+        )
+        models[scope] = fit(*args, RECIPE["l2"]) | {"calibration": calibration}
+        fitted_rows[scope] = int(fitted.sum())
     digest = hashlib.sha256("\n".join(rows[i]["id"] for i in index).encode()).hexdigest()
     card = {
         "name": LMV2.name,
@@ -258,10 +290,10 @@ def train_lm(
         "languages": RECIPE["languages"],
         "recipe": RECIPE,
         "band": list(band),
-        "training_data": {"sample": len(index), "fitted_in_band": int(fitted.sum()), "sha256_of_ids": digest},
-        "lodo": table,
-        "model": model,
+        "training_data": {"sample": len(index), "fitted_per_scope": fitted_rows, "sha256_of_ids": digest},
+        "lodo": tables,
+        "models": models,
     }
     out_path = Path(out_path)
     out_path.write_text(json.dumps(rounded(card) | {"band": list(band)}) + "\n", encoding="utf-8")
-    return out_path, table
+    return out_path, tables

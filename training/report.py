@@ -151,6 +151,8 @@ LM_COLUMNS = (
     "hum→syn",
     "syn→syn",
     "syn→hum",
+    "queue_first",
+    "queue_with_lm",
 )
 
 

@@ -99,7 +99,8 @@ def train_second_stage(rows: list[dict], out_dir: Path, lm_options: dict | None 
         raise FileNotFoundError(f"{card} is missing: train the first stage into the same folder first")
     t = json.loads(card.read_text(encoding="utf-8"))["thresholds"]
     band = (t["human_threshold"], t["synthetic_threshold"])
-    path, table = train_lm(rows, first, band, Path(out_dir) / "lm_v2.json", cache_dir(), lm_options, families)
+    path, tables = train_lm(rows, first, band, Path(out_dir) / "lm_v2.json", cache_dir(), lm_options, families)
     report = Path(out_dir) / "lm_v2_lodo.md"
-    report.write_text(lm_markdown(table) + "\n", encoding="utf-8")
+    sections = [f"## lm.scope: {scope}\n\n{lm_markdown(table)}\n" for scope, table in tables.items()]
+    report.write_text("\n".join(sections), encoding="utf-8")
     return [path, report]

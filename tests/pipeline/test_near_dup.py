@@ -14,13 +14,14 @@ from synthsieve.dedup.clusters import near_dup_columns, near_duplicates
 from synthsieve.dedup.fingerprints import fingerprints
 from synthsieve.dedup.lsh import estimated_jaccard
 from synthsieve.dedup.minhash import MinHashParams, signatures
-from synthsieve.pipeline.near_dup import UNCONVERGED, NearDuplicates
+from synthsieve.pipeline.near_dup import CLUSTERS, CONVERGENCE, UNCONVERGED, NearDuplicates, convergence_row
 from synthsieve.provenance.ids import content_hash
 from synthsieve.schemas.records import CLUSTER_SCHEMA
 
 PARAMS = MinHashParams()
 IN_MEMORY = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
 MULTI = ["--direct_running_mode=multi_processing", "--direct_num_workers=2"]
+BUNDLES = ["--runner=BundleBasedDirectRunner"]  # mixes up side inputs of multi-output steps (docs/DEDUP_NOTES.md)
 RNG = random.Random(7)
 VOCAB = sorted({"".join(RNG.choice("bcdfghklmnprstvz") + RNG.choice("aeiou") for _ in range(3)) for _ in range(4000)})
 
@@ -97,23 +98,25 @@ def planted():
 
 
 def _run(docs, flags, tmp_path, partitions=7, **kwargs):
-    """Runs NearDuplicates; returns every document's rows sorted by id and the UNCONVERGED counter."""
+    """Runs NearDuplicates; returns every document's rows sorted by id, the UNCONVERGED counter and the convergence
+    row."""
     p = beam.Pipeline(options=PipelineOptions(flags))
-    (
-        p
-        | beam.Create(_batches(docs))
-        | NearDuplicates(PARAMS, partitions=partitions, **kwargs)
-        | beam.Map(lambda kv: pickle.dumps(kv[1]).hex())
-        | beam.io.WriteToText(str(tmp_path / "rows"))
+    near = p | beam.Create(_batches(docs)) | NearDuplicates(PARAMS, partitions=partitions, **kwargs)
+    _ = near[CLUSTERS] | beam.Map(lambda kv: pickle.dumps(kv[1]).hex()) | beam.io.WriteToText(str(tmp_path / "rows"))
+    _ = (
+        near[CONVERGENCE]
+        | "Rounds" >> beam.Map(lambda row: pickle.dumps(row).hex())
+        | "WriteRounds" >> beam.io.WriteToText(str(tmp_path / "rounds"))
     )
     result = p.run()
     result.wait_until_finish()
     counters = result.metrics().query(MetricsFilter().with_name(UNCONVERGED))["counters"]  # one per star step
     tables = [pickle.loads(bytes.fromhex(x)) for f in tmp_path.glob("rows*") for x in f.read_text().split()]
+    (rounds,) = [pickle.loads(bytes.fromhex(x)) for f in tmp_path.glob("rounds*") for x in f.read_text().split()]
     clustered = pa.concat_tables(tables) if tables else CLUSTER_SCHEMA.empty_table()
     nodes = clustered.column("node").to_pylist()
     assert len(nodes) == len(set(nodes))  # a clustered document comes out once
-    return _rows(docs, clustered), sum(c.committed for c in counters) if counters else None
+    return _rows(docs, clustered), sum(c.committed for c in counters) if counters else None, rounds
 
 
 @pytest.fixture(scope="module")
@@ -123,13 +126,13 @@ def in_memory_run(planted, tmp_path_factory):
 
 def test_planted_copies_chain_and_exact_duplicates_cluster_and_unrelated_texts_stay_alone(planted, in_memory_run):
     docs, clusters = planted
-    rows, unconverged = in_memory_run
+    rows, unconverged, rounds = in_memory_run
     assert [r["id"] for r in rows] == sorted(d["id"] for d in docs)  # every document exactly once
     found = {}
     for row in rows:
         found.setdefault(row["near_dup_cluster"], set()).add(row["id"])
     assert sorted(map(sorted, found.values())) == sorted(map(sorted, clusters))
-    assert unconverged == 0
+    assert not unconverged and rounds["converged"] and 1 < rounds["rounds_used"] < rounds["round_limit"] == 12
 
 
 def test_cluster_columns(in_memory_run):
@@ -167,17 +170,41 @@ def test_too_few_rounds_for_a_long_chain_are_reported(tmp_path):
     texts = _chain_texts(24, random.Random(3))
     ids = [f"link{i:02d}" for i in range(len(texts))]
     random.Random(4).shuffle(ids)
-    rows, unconverged = _run(_docs(dict(zip(ids, texts))), IN_MEMORY, tmp_path, rounds=1)
+    rows, unconverged, rounds = _run(_docs(dict(zip(ids, texts))), IN_MEMORY, tmp_path, rounds=1)
     assert sorted(r["id"] for r in rows) == sorted(ids) and unconverged > 0
+    assert rounds == {"round_limit": 1, "rounds_used": 1, "converged": False}
+
+
+def test_every_bucket_linked_as_a_hot_one_gives_the_same_clusters(planted, in_memory_run, tmp_path):
+    assert _run(planted[0], IN_MEMORY, tmp_path, partitions=5, hot_bucket=1)[0] == in_memory_run[0]
+
+
+@pytest.mark.parametrize("flags", [IN_MEMORY, BUNDLES], ids=["fn_api", "bundle_based"])
+def test_a_long_chain_converges_within_the_limit_and_clusters_whole(tmp_path, flags):
+    texts = _chain_texts(40, random.Random(5))
+    ids = [f"link{i:02d}" for i in range(len(texts))]
+    random.Random(6).shuffle(ids)
+    rows, unconverged, rounds = _run(_docs(dict(zip(ids, texts))), flags, tmp_path, partitions=3)
+    assert {r["near_dup_cluster"] for r in rows} == {min(ids)} and not unconverged
+    assert rounds["converged"] and 2 < rounds["rounds_used"] < 12
+
+
+def test_convergence_row_counts_rounds_up_to_the_first_without_changes():
+    assert convergence_row([(0, 5), (1, 0), (1, 0), (0, 2)], 12) == {
+        "round_limit": 12,
+        "rounds_used": 2,
+        "converged": True,
+    }
+    assert convergence_row([(0, 5)], 12)["rounds_used"] == 2  # round 1 had no data: nothing changed
+    assert convergence_row([(0, 1), (1, 3)], 2) == {"round_limit": 2, "rounds_used": 2, "converged": False}
 
 
 def test_exact_duplicates_without_words_and_verification_off():
     docs = _docs({"e1": "", "e2": " ", "solo": "one two three"})
     with TestPipeline() as p:
+        near = p | beam.Create([fingerprints(docs, PARAMS)]) | NearDuplicates(PARAMS, threshold=0.0, partitions=2)
         rows = (
-            p
-            | beam.Create([fingerprints(docs, PARAMS)])
-            | NearDuplicates(PARAMS, threshold=0.0, partitions=2)
+            near[CLUSTERS]
             | beam.FlatMap(lambda kv: kv[1].select(["near_dup_cluster", "near_dup_count", "is_canonical"]).to_pylist())
             | beam.Map(lambda r: (r["near_dup_cluster"], r["near_dup_count"], r["is_canonical"]))
         )
@@ -190,11 +217,9 @@ def test_known_synthetic_documents_mark_their_cluster_and_give_no_rows(planted):
     known = fingerprints([docs["orig05"]], PARAMS, known_synthetic=True)
     batch = fingerprints(corpus, PARAMS)
     with TestPipeline() as p:
-        rows = (
-            p
-            | beam.Create([batch, known])
-            | NearDuplicates(PARAMS, partitions=4)
-            | beam.FlatMap(lambda kv: [(kv[0], row) for row in kv[1].drop(["node", "batch"]).to_pylist()])
+        near = p | beam.Create([batch, known]) | NearDuplicates(PARAMS, partitions=4)
+        rows = near[CLUSTERS] | beam.FlatMap(
+            lambda kv: [(kv[0], row) for row in kv[1].drop(["node", "batch"]).to_pylist()]
         )
         expected = {
             "near_dup_cluster": "copy05",

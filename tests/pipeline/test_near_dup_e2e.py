@@ -91,8 +91,12 @@ def test_manifest_counts_clusters_copies_and_matches(first_run):
         "duplicates": 6,
         "removed": 0,
         "known_synthetic_matches": 1,
+        "largest_cluster": 6,
+        "round_limit": 12,
+        "rounds_used": 2,
+        "converged": True,
     }
-    assert manifest["minhash"] == "mh128_w5_s1_b32r4" and manifest["config"]["dedup"]["partitions"] == 4
+    assert manifest["minhash"] == "mh128_w5_s1_b32r4" and manifest["config"]["dedup"]["partitions"] == 16  # 1 worker
     assert manifest["balanced"] and manifest["documents_read"] == 10
 
 

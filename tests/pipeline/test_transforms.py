@@ -1,4 +1,9 @@
+import pickle
+from pathlib import Path
+
 import apache_beam as beam
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
@@ -7,6 +12,7 @@ from synthsieve.config import load_config
 from synthsieve.detectors.calibration import BINS
 from synthsieve.pipeline import transforms
 from synthsieve.pipeline.annotate import Annotator
+from synthsieve.pipeline.run import run_job
 from synthsieve.pipeline.transforms import (
     DEAD_LETTER,
     FILE_STATS,
@@ -17,8 +23,10 @@ from synthsieve.pipeline.transforms import (
     HistogramFn,
     ReadFileFn,
     ScoreFn,
+    SplitFileFn,
     StageFn,
 )
+from synthsieve.readers.files import FilePart
 
 from builders import HUMAN_TEXT, SYNTHETIC_TEXT, raw_document
 
@@ -162,3 +170,64 @@ def test_a_file_of_unknown_format_is_one_unreadable_file_letter(tmp_path):
             equal_to([(0, "known_human")]),
             label="stats",
         )
+
+
+def test_every_dofn_that_scores_uses_the_one_first_stage_of_its_process():
+    fns = [ScoreFn(CONFIG), ScoreFn(CONFIG, known_human=True), FingerprintFn(CONFIG)]
+    fns.append(pickle.loads(pickle.dumps(ScoreFn(CONFIG))))  # as a runner ships a DoFn to its workers
+    for fn in fns:
+        fn.setup()
+    try:
+        assert len({id(fn.annotator.first_stage) for fn in fns}) == 1
+        other = load_config(None, {"detectors.enabled": "markers_v1", "detectors.min_words": 3})
+        assert transforms.worker_models(other).first_stage() is not fns[0].annotator.first_stage
+    finally:
+        for fn in fns:
+            fn.teardown()
+
+
+def test_with_the_lm_only_the_documents_it_rescores_leave_for_its_step_and_their_points_wait_for_it():
+    config = load_config(None, {"lm.enabled": True, "lm.scope": "all"})
+    judged = raw_document(HUMAN_TEXT, 1)  # pre-LLM, so a known-human point, once the LM has scored it
+    batch = [judged, raw_document("too short to judge", 2), raw_document(SYNTHETIC_TEXT, 3)]  # the last: a marker
+    with TestPipeline() as p:
+        outputs = (DEAD_LETTER, KNOWN_HUMAN_POINTS, transforms.LM_SELECTION)
+        scored = p | beam.Create([batch]) | beam.ParDo(ScoreFn(config)).with_outputs(*outputs, main="s")
+        sent = scored[transforms.LM_SELECTION] | beam.Map(lambda chosen: (chosen.texts, chosen.index.tolist()))
+        assert_that(sent, equal_to([([HUMAN_TEXT], [0])]), label="selection")
+        assert_that(scored[KNOWN_HUMAN_POINTS], equal_to([]), label="points")
+        assert_that(scored.s | beam.Map(lambda s: s.table.num_rows), equal_to([3]), label="batch")
+
+
+def _parquet(path, groups: int, rows: int) -> str:
+    with pq.ParquetWriter(path, pa.schema([("id", pa.string()), ("text", pa.string())])) as writer:
+        for g in range(groups):
+            ids = [f"{g}-{i}" for i in range(rows)]
+            writer.write_table(pa.table({"id": ids, "text": [f"{HUMAN_TEXT} {i}" for i in ids]}))
+    return str(path)
+
+
+def test_a_parquet_file_is_split_into_row_group_parts_read_apart_and_other_files_go_whole(write_jsonl, tmp_path):
+    config = load_config(None, {"reader.batch_size": 2, "reader.split_bytes": 1})  # one row group per part
+    parquet, jsonl = _parquet(tmp_path / "big.parquet", 4, 3), str(write_jsonl([{"text": "a"}]))
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet at all")
+    with TestPipeline() as p:
+        parts = p | beam.Create([parquet, jsonl, str(tmp_path / "bad.parquet")]) | beam.ParDo(SplitFileFn(config))
+        read = parts | beam.ParDo(ReadFileFn(config)).with_outputs(DEAD_LETTER, FILE_STATS, main="batches")
+        described = parts | beam.Map(lambda part: part.row_groups if isinstance(part, FilePart) else Path(part).name)
+        offsets = read.batches | beam.FlatMap(lambda batch: [(r["source_uri"], r["source_offset"]) for r in batch])
+        counts = read[FILE_STATS] | beam.Map(lambda s: (Path(s["source_uri"]).name, s["documents_read"]))
+        assert_that(described, equal_to([(0, 1), (1, 2), (2, 3), (3, 4), "docs.jsonl", "bad.parquet"]), label="parts")
+        assert_that(offsets, equal_to([(parquet, i) for i in range(12)] + [(jsonl, 1)]), label="offsets")
+        expected = [("big.parquet", 3)] * 4 + [("docs.jsonl", 1), ("bad.parquet", 0)]
+        assert_that(counts, equal_to(expected), label="counts")
+        reasons = read[DEAD_LETTER] | beam.Map(lambda d: (Path(d["source_uri"]).name, d["reason"]))
+        assert_that(reasons, equal_to([("bad.parquet", "unreadable_file")]), label="dead")
+
+
+def test_the_accounting_of_a_parquet_file_read_in_parts_is_exact(tmp_path):
+    config = load_config(None, {"reader.split_bytes": 1})
+    parquet = _parquet(tmp_path / "big.parquet", 5, 4)
+    manifest = run_job([parquet], str(tmp_path / "out"), config, ["--direct_running_mode=in_memory"])
+    assert manifest["balanced"] and manifest["documents_read"] == 20
+    assert manifest["files"][parquet]["read"] == 20 and sum(manifest["labels"].values()) == 20

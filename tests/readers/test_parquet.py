@@ -4,7 +4,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from synthsieve.readers.files import read_file
+from synthsieve.readers.files import parquet_parts, read_file
+from synthsieve.readers.parquet import row_group_parts
 
 from builders import parquet_bytes
 
@@ -67,3 +68,37 @@ def test_wrong_column_types_and_oversized_texts_are_dead_lettered_per_row():
 def test_a_file_that_is_not_parquet_raises():
     with pytest.raises(pa.ArrowInvalid):
         list(read_file(io.BytesIO(b'{"text": "json, not parquet"}\n' * 10), "f.parquet", "parquet", 1000))
+
+
+def _groups(sizes: list[int]) -> io.BytesIO:
+    """A Parquet file whose row groups hold ``sizes`` rows of distinct texts (zstd, so sizes differ by rows)."""
+    buf = io.BytesIO()
+    with pq.ParquetWriter(buf, pa.schema([("text", pa.string())]), compression="zstd") as writer:
+        n = 0
+        for size in sizes:
+            writer.write_table(pa.table({"text": [f"text {n + i} " * 30 for i in range(size)]}))
+            n += size
+    buf.seek(0)
+    return buf
+
+
+def test_row_group_parts_cover_every_group_once_in_runs_of_about_the_split_size():
+    metadata = pq.ParquetFile(_groups([10] * 7)).metadata
+    group_bytes = metadata.row_group(0).column(0).total_compressed_size
+    assert row_group_parts(metadata, 2 * group_bytes) == [(0, 2), (2, 4), (4, 6), (6, 7)]
+    assert row_group_parts(metadata, 1) == [(g, g + 1) for g in range(7)]  # a group larger than the split: alone
+    assert row_group_parts(metadata, 1 << 40) == [(0, 7)]
+    assert row_group_parts(pq.ParquetFile(_groups([])).metadata, 1) == [(0, 0)]
+
+
+def test_the_parts_of_a_file_read_apart_give_its_records_once_with_their_file_offsets():
+    sizes = [3, 5, 2, 4]
+    whole = [(k, r["source_offset"], r["text"]) for k, r in read_file(_groups(sizes), "f.parquet", "parquet", 10**6)]
+    parts = parquet_parts(_groups(sizes), "f.parquet", 1)
+    assert [p.row_groups for p in parts] == [(0, 1), (1, 2), (2, 3), (3, 4)]
+    apart = [
+        (k, r["source_offset"], r["text"])
+        for part in parts
+        for k, r in read_file(_groups(sizes), part.path, "parquet", 10**6, row_groups=part.row_groups)
+    ]
+    assert apart == whole and [offset for _, offset, _ in whole] == list(range(sum(sizes)))

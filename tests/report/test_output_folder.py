@@ -1,14 +1,18 @@
 """DuckDB reads of a hand-written output folder: counts, histogram, near-duplicate rate and the sample."""
 
+import io
 import json
+import tempfile
 from datetime import UTC, datetime
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from synthsieve.pipeline.outputs import DEAD_LETTERS, MANIFEST
+from synthsieve.pipeline.outputs import DEAD_LETTERS, FILES_READ, MANIFEST
+from synthsieve.report import write
 from synthsieve.report.output_folder import MONTH, NONE_KEY, OutputFolder, ReportError
+from synthsieve.report.settings import ReportSettings
 
 MARCH, APRIL = datetime(2024, 3, 31, 23, 0, tzinfo=UTC), datetime(2024, 4, 1, 1, 0, tzinfo=UTC)
 
@@ -97,3 +101,56 @@ def test_a_run_without_document_shards_reads_as_empty(tmp_path):
     assert empty.label_counts() == {"human": 0, "synthetic": 0, "uncertain": 0}
     assert empty.histogram(2) == {"human": [0, 0], "synthetic": [0, 0], "uncertain": [0, 0]}
     assert empty.not_scored() == {"human": 0, "synthetic": 0, "uncertain": 0}
+
+
+@pytest.fixture
+def copies(tmp_path, monkeypatch):
+    """The folder that temporary copies go to, empty."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    return tmp_path / "tmp"
+
+
+def _parquet(table: pa.Table) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue()
+
+
+def test_a_remote_folder_is_copied_only_as_far_as_the_report_reads_and_deleted_on_close(s3, s3_folder, copies):
+    human = _docs([("h1", "one two", "c1", "a.com", MARCH, 0.1, 2, "h1")])
+    s3.put(f"{s3_folder}/label=human/part-0.parquet", _parquet(human))
+    s3.put(f"{s3_folder}/{DEAD_LETTERS}/part-0.parquet", _parquet(pa.table({"reason": ["invalid_json"]})))
+    s3.put(f"{s3_folder}/{FILES_READ}/part-0.parquet", _parquet(pa.table({"documents_read": [2]})))
+    s3.put(f"{s3_folder}/{MANIFEST}", b'{"documents_read": 2}')
+    with OutputFolder(s3_folder) as folder:
+        [copy] = copies.iterdir()
+        copied = sorted(str(p.relative_to(copy)) for p in copy.rglob("*") if p.is_file())
+        assert copied == sorted([MANIFEST, f"{DEAD_LETTERS}/part-0.parquet", "label=human/part-0.parquet"])
+        assert folder.label_counts()["human"] == 1 and folder.shard_counts(DEAD_LETTERS, "reason") == {
+            "invalid_json": 1
+        }
+    assert not any(copies.iterdir())
+
+
+def test_the_copy_of_a_remote_folder_without_output_is_deleted_with_the_error(s3, s3_folder, copies):
+    s3.put(f"{s3_folder}/notes.txt", b"not an output")
+    with pytest.raises(ReportError, match="not a synthsieve output folder"):
+        OutputFolder(s3_folder)
+    assert not any(copies.iterdir())
+
+
+def test_the_report_deletes_its_copies_when_a_later_folder_is_refused(s3, s3_folder, copies, tmp_path, monkeypatch):
+    opened = []  # held here: the copies must go when the report is done with them, not when nothing holds them
+
+    class Kept(OutputFolder):
+        def __init__(self, path):
+            super().__init__(path)
+            opened.append(self)
+
+    monkeypatch.setattr(write, "OutputFolder", Kept)
+    s3.put(f"{s3_folder}/run/{MANIFEST}", b"{}")
+    s3.put(f"{s3_folder}/other/notes.txt", b"not an output")
+    with pytest.raises(ReportError, match="other is not a synthsieve output folder"):
+        write.write_report(f"{s3_folder}/run", None, [f"{s3_folder}/other"], tmp_path / "r.html", ReportSettings())
+    assert len(opened) == 1 and not any(copies.iterdir())

@@ -1,9 +1,10 @@
 import numpy as np
+import pytest
 
 from synthsieve.detectors.lm import calibrated, combined, evidence
 from synthsieve.detectors.lm_stats import FEATURES
 from synthsieve_training.data import Columns, family_folds
-from synthsieve_training.lm_train import fit, fit_calibration, lodo, sample
+from synthsieve_training.lm_train import fit, fit_calibration, lodo, sample, scope_fnr, scope_range
 from synthsieve_training.report import LM_COLUMNS, lm_markdown
 
 from builders import toy_rows
@@ -69,6 +70,24 @@ def test_lodo_compares_first_stage_lm_and_combined_per_held_out_data_set_and_fam
     assert cells[2 + LM_COLUMNS.index("with_lm")] == f"{worst:.3f}"
 
 
+def test_a_wider_scope_rescores_what_the_first_stage_labels_human_too():
+    rows = toy_rows(450, datasets=("outfox", "argugpt", "imbd"))
+    cols = Columns(rows)
+    stats, hidden, first, _ = _data(len(rows), seed=2)
+    stats[:, 0] += 2 * (cols.label != "human")
+    p = 1 / (1 + np.exp(-first))
+    data, band = {"stats": stats, "hidden": hidden}, (0.3, 0.7)
+    narrow = lodo(cols, np.arange(len(rows)), data, p, band, 0.01, ["en"])[0]["dataset"]
+    wide = lodo(cols, np.arange(len(rows)), data, p, band, 0.01, ["en"], None, scope_range("not_synthetic", band))
+    for name, row in wide[0]["dataset"].items():
+        test = (cols.dataset == name) | ((cols.dataset == "outfox") & (cols.label == "human") & (name == "argugpt"))
+        below = (p < band[1]) & test & (cols.label != "mixed")
+        assert row["n_band"] == below.sum() > narrow[name]["n_band"]
+        assert row["with_lm"] > narrow[name]["with_lm"]  # the LM reaches the texts the first stage got wrong
+    # calibrated onto the decision thresholds whatever the scope
+    assert wide[1]["targets"] == pytest.approx([np.log(0.3 / 0.7), np.log(0.7 / 0.3)])
+
+
 def _families(cols):
     return [(f.name, f) for f in family_folds(cols)]
 
@@ -78,10 +97,20 @@ def test_calibration_puts_the_target_shares_past_the_thresholds_and_keeps_the_or
     gold = np.array(["human"] * 1000 + ["synthetic"] * 1000, dtype=object)
     z = np.concatenate([rng.normal(-1, 1, 1000), rng.normal(1, 1, 1000)])
     band = (0.3, 0.8)
-    knots = fit_calibration(z, gold, band)
+    knots = fit_calibration(z, gold, band, 0.10)
     p = combined({"first_stage_weight": 0.0, "calibration": knots}, z, np.zeros(len(z)))
     assert np.mean(p[gold == "human"] >= band[1]) <= 0.01 and np.mean(p[gold == "human"] >= band[1]) > 0.005
     assert 0.09 < np.mean(p[gold == "synthetic"] <= band[0]) <= 0.10
     assert np.array_equal(np.argsort(z, kind="stable"), np.argsort(calibrated(knots, z), kind="stable"))
-    separated = fit_calibration(np.array([-3.0, -2.0, 2.0, 3.0]), gold[[0, 1, -2, -1]], band)
+    separated = fit_calibration(np.array([-3.0, -2.0, 2.0, 3.0]), gold[[0, 1, -2, -1]], band, 0.10)
     assert separated["scores"][0] < separated["scores"][1] < 2.0
+    wider = fit_calibration(z, gold, band, 0.25)
+    p = combined({"first_stage_weight": 0.0, "calibration": wider}, z, np.zeros(len(z)))
+    assert 0.24 < np.mean(p[gold == "synthetic"] <= band[0]) <= 0.25
+
+
+def test_the_wider_scope_spends_the_first_stage_budget_of_machine_text_labelled_human():
+    gold = np.array(["synthetic"] * 4 + ["human"] * 2, dtype=object)
+    p = np.array([0.1, 0.5, 0.9, np.nan, 0.1, 0.1])  # half the judged synthetic texts under the 0.8 threshold
+    assert scope_fnr("uncertain", p, gold, (0.3, 0.8)) == 0.10
+    assert scope_fnr("not_synthetic", p, gold, (0.3, 0.8)) == pytest.approx(0.10 / (2 / 3))

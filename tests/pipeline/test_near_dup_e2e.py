@@ -96,7 +96,7 @@ def test_manifest_counts_clusters_copies_and_matches(first_run):
         "rounds_used": 2,
         "converged": True,
     }
-    assert manifest["minhash"] == "mh128_w5_s1_b32r4" and manifest["config"]["dedup"]["partitions"] == 16  # 1 worker
+    assert manifest["minhash"] == "mh128_w5_s1_b32r4" and manifest["config"]["dedup"]["partitions"] == 4
     assert manifest["balanced"] and manifest["documents_read"] == 10
 
 

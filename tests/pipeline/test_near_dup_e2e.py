@@ -85,17 +85,20 @@ def test_farm_and_known_synthetic_signals_give_reasons_and_decide(first_run):
 
 
 def test_manifest_counts_clusters_copies_and_matches(first_run):
-    manifest = first_run[2]
-    assert manifest["near_duplicates"] == {
+    near_dup = dict(first_run[2]["near_duplicates"])
+    # Node keys hash the source path (a new temporary folder each run) and the rounds a component needs depend on
+    # the order of its keys: 2 to 4 for six members (CI once needed 3).
+    assert 2 <= near_dup.pop("rounds_used") <= 4
+    assert near_dup == {
         "clusters": 2,
         "duplicates": 6,
         "removed": 0,
         "known_synthetic_matches": 1,
         "largest_cluster": 6,
         "round_limit": 12,
-        "rounds_used": 2,
         "converged": True,
     }
+    manifest = first_run[2]
     assert manifest["minhash"] == "mh128_w5_s1_b32r4" and manifest["config"]["dedup"]["partitions"] == 4
     assert manifest["balanced"] and manifest["documents_read"] == 10
 

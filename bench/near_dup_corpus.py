@@ -1,13 +1,14 @@
-"""Writes the near-duplicate benchmark corpus: every labeled dev text once, plus perturbed copies up to N docs.
+"""Writes the near-duplicate benchmark corpus: every labeled text once, plus perturbed copies up to N docs.
 
 Usage:
     python bench/near_dup_corpus.py ../shared/data/labeled/dev.jsonl.gz OUT_DIR [--docs 100000] [--shards 8]
+    python bench/near_dup_corpus.py ../shared/data/labeled/{dev,more}.jsonl.gz /tmp/nd1m --docs 1000000 --shards 32
 
 Each copy takes a random original (seeded) and changes 1-5% of its words (replace with a word of another text,
 delete, or insert), the "light copies" of a spun or templated page. Documents are shuffled into ``--shards``
 ``.jsonl.gz`` files with ``id``, ``text`` and ``url`` (copies get a random domain from a pool of 2,000). The planted
-pairs go to ``OUT_DIR/truth.jsonl`` (one ``{"copy", "original"}`` per line). The corpus is derived from the dev set:
-never commit it.
+pairs go to ``OUT_DIR/truth.jsonl`` (one ``{"copy", "original"}`` per line). The corpus is derived from the labeled
+sets: never commit it.
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ def perturb(words: list[str], vocab: list[str], share: float, rng: random.Random
     return out
 
 
-def build(dev: Path, docs: int, seed: int) -> tuple[list[dict], list[dict]]:
+def build(sources: list[Path], docs: int, seed: int) -> tuple[list[dict], list[dict]]:
     """The shuffled documents and the planted (copy, original) pairs."""
     rng = random.Random(seed)
-    with gzip.open(dev, "rt", encoding="utf-8") as f:
-        originals = [json.loads(line) for line in f]
+    originals = []
+    for source in sources:
+        with gzip.open(source, "rt", encoding="utf-8") as f:
+            originals += [json.loads(line) for line in f]
     texts = [r["text"].split() for r in originals]
     vocab = [w for words in rng.sample(texts, 2000) for w in words]
     rows = [
@@ -58,13 +61,13 @@ def build(dev: Path, docs: int, seed: int) -> tuple[list[dict], list[dict]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dev", type=Path)
+    parser.add_argument("sources", type=Path, nargs="+", help="labeled .jsonl.gz files")
     parser.add_argument("out", type=Path)
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--shards", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    rows, truth = build(args.dev, args.docs, args.seed)
+    rows, truth = build(args.sources, args.docs, args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     for s in range(args.shards):
         with gzip.open(args.out / f"part-{s:02d}.jsonl.gz", "wt", encoding="utf-8") as f:

@@ -3,7 +3,9 @@
 The FnApiRunner runs one stage's bundle at a time (spread over its workers), so the time from one "Running bundle
 for stage" line to the next is that stage's share of the wall time.
 
-    .venv/bin/python bench/stage_times.py --quiet run /tmp/nd100k/*.jsonl.gz -o /tmp/out [--top 20]
+    .venv/bin/python bench/stage_times.py --quiet run /tmp/nd100k/*.jsonl.gz -o /tmp/out [--top 20] [--timeline F]
+
+``--timeline F`` writes each stage's start (seconds since start, stage name) to ``F``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from synthsieve.cli import main
 
 PREFIX = "Running bundle for stage "
 STARTED = time.perf_counter()
+TIMELINE: str | None = None
 
 
 class _Stages(logging.Handler):
@@ -39,24 +42,28 @@ class _Stages(logging.Handler):
             seconds[stage] += t_next - t
             bundles[stage] += 1
         print(f"first bundle at {self.events[0][0] - STARTED:.1f} s, end at {end - STARTED:.1f} s", file=sys.stderr)
+        if TIMELINE:
+            with open(TIMELINE, "w") as f:
+                f.writelines(f"{t - STARTED:.1f} {stage[:200]}\n" for t, stage in self.events)
         for stage, s in sorted(seconds.items(), key=lambda kv: -kv[1])[:top]:
             print(f"{s:7.2f} s {bundles[stage]:3d} bundle(s)  {stage[:160]}", file=sys.stderr)
 
 
-def _top(argv: list[str]) -> tuple[list[str], int]:
-    if "--top" in argv:
-        i = argv.index("--top")
-        return argv[:i] + argv[i + 2 :], int(argv[i + 1])
-    return argv, 20
+def _option(argv: list[str], name: str, default: str | None) -> tuple[list[str], str | None]:
+    if name in argv:
+        i = argv.index(name)
+        return argv[:i] + argv[i + 2 :], argv[i + 1]
+    return argv, default
 
 
 if __name__ == "__main__":
-    args, top = _top(sys.argv[1:])
+    args, top = _option(sys.argv[1:], "--top", "20")
+    args, TIMELINE = _option(args, "--timeline", None)
     stages = _Stages()
     runner_log = logging.getLogger("apache_beam.runners.portability.fn_api_runner.fn_runner")
     runner_log.setLevel(logging.DEBUG)
     runner_log.addHandler(stages)
     runner_log.propagate = False
-    atexit.register(stages.report, top)
+    atexit.register(stages.report, int(top))
     sys.argv = [sys.argv[0], *args]
     sys.exit(main())

@@ -22,17 +22,19 @@ class TallyFn(beam.DoFn):
 
     Args:
         folder: the folder of the run that the records are written to (its rows are checked against the shards).
-        add: counts one record (a dict, or a pyarrow Table of rows) into a tally (``pipeline.tally.add_*``).
+        add: counts one record (a dict, or a pyarrow Table of rows) into a tally (``pipeline.tally.add_*``); None
+            counts only the rows.
     """
 
-    def __init__(self, folder: str, add: Callable[[Tally, Any], None]):
+    def __init__(self, folder: str, add: Callable[[Tally, Any], None] | None):
         self.folder, self.add = folder, add
 
     def start_bundle(self):
         self.tally = Tally()
 
     def process(self, record):
-        self.add(self.tally, record)
+        if self.add is not None:
+            self.add(self.tally, record)
         self.tally.rows[self.folder] += record.num_rows if isinstance(record, pa.Table) else 1
 
     def finish_bundle(self):

@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from synthsieve import __version__
 from synthsieve.config import Config
@@ -138,7 +137,7 @@ class Decider:
         ids, domains = table.column("id").to_pylist(), table.column("domain").to_pylist()
         near = near_dup_columns(scored.nodes, ids, domains, clustered or CLUSTER_SCHEMA.empty_table())
         count = near["near_dup_count"].to_numpy()
-        n_domains = pc.list_value_length(near["near_dup_domains"]).to_numpy()
+        n_domains = near["near_dup_domain_count"].to_numpy()
         known = near["near_dup_known_synthetic"].to_numpy(zero_copy_only=False)
         evidence, dup_reasons = with_near_duplicates(
             scored.evidence, count, n_domains, known, n.farm_min_domains, n.farm_logit, n.known_synthetic_p
@@ -219,7 +218,7 @@ class Annotator:
         scored = self.score(raws)
         if scored.table is None:
             return Annotated([], scored.dead_letters)
-        clustered = near_duplicates(scored.fingerprints, self.minhash, self.config.dedup.verify_threshold)
+        clustered, _ = near_duplicates(scored.fingerprints, self.minhash, self.config.dedup.verify_threshold)
         table, labels = self.decider.labelled(scored, {}, clustered)
         docs = [{**row, "label": lab} for row, lab in zip(table.to_pylist(), labels.tolist())]
         return Annotated(docs, scored.dead_letters)

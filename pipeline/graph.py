@@ -17,13 +17,14 @@ from synthsieve.config import Config
 from synthsieve.detectors.calibration import calibrate
 from synthsieve.pipeline.accounting import SumTallies, TallyFn
 from synthsieve.pipeline.annotate import LM_DETECTOR
-from synthsieve.pipeline.near_dup import CLUSTERS, CONVERGENCE, NearDuplicates
+from synthsieve.pipeline.near_dup import CLUSTERS, CONVERGENCE, PER_CLUSTER, NearDuplicates
 from synthsieve.pipeline.outputs import (
     CALIBRATED,
     COPIES_REMOVED,
     DEAD_LETTERS,
     FILES_READ,
     KNOWN_USED,
+    NEAR_DUP_CLUSTERS,
     ROUNDS,
     SHARE,
     SKIPPED_RECORDS,
@@ -73,6 +74,7 @@ from synthsieve.schemas.records import (
     KNOWN_HUMAN,
     KNOWN_SYNTHETIC,
     LABELS,
+    NEAR_DUP_CLUSTER_SCHEMA,
     SHARE_SCHEMA,
     SKIPPED,
     SKIPPED_SCHEMA,
@@ -98,9 +100,9 @@ def build(
     Args:
         pipeline: the Beam pipeline to extend.
         paths: matched input files (one element each, so files are read in parallel).
-        out_dir: folder (any Beam filesystem) that receives ``label=*/`` and ``_accounting/`` (dead letters and
-            skipped records included), and
-            the staged scored batches (``_scored/``, deleted by the final step).
+        out_dir: folder (any Beam filesystem) that receives ``label=*/``, ``_near_dup_clusters/`` and
+            ``_accounting/`` (dead letters and skipped records included), and the staged scored batches
+            (``_scored/``, deleted by the final step).
         config: the run configuration.
         schema: the document schema for the configured detectors.
         known_human: matched files of known-human text that calibrate per-source thresholds (not labelled).
@@ -149,6 +151,7 @@ def build(
         tally = functools.partial(add_documents, label=label, lm_column=lm_column)
         sinks.write(f"_{label}", decided[label], label_folder(label), schema, tally, batched=True)
     sinks.write("Deduplicated", decided[DEDUPLICATED], COPIES_REMOVED, DEDUPLICATED_SCHEMA, add_removed, batched=True)
+    sinks.write("NearDupClusters", near[PER_CLUSTER], NEAR_DUP_CLUSTERS, NEAR_DUP_CLUSTER_SCHEMA, None, batched=True)
     ledger.write(sinks)
     sinks.write("Share", shares, SHARE, SHARE_SCHEMA, add_share)
     rounds = functools.partial(add_record, CONVERGENCE_ROWS, CONVERGENCE_SCHEMA)
@@ -168,7 +171,8 @@ class _Sinks:
 
     def write(self, name: str, records, folder: str, schema, tally, batched: bool = False) -> None:
         """Writes ``records`` (pyarrow Tables if ``batched``, else dicts) to ``folder`` of the run as ``schema``
-        Parquet shards, and counts each into the run's tally with ``tally`` (a ``pipeline.tally.add_*``)."""
+        Parquet shards, and counts each into the run's tally with ``tally`` (a ``pipeline.tally.add_*``; None: only
+        the rows, checked against the shards)."""
         sink = WriteToParquetBatched if batched else WriteToParquet
         self.tallies.append(records | f"Tally{name}" >> beam.ParDo(TallyFn(folder, tally)))
         path = f"{self.out_dir}/{folder}/part"
@@ -176,9 +180,10 @@ class _Sinks:
 
 
 def _near_duplicates(pipeline: beam.Pipeline, scored, config: Config, known_synthetic: list[str], ledger: _Ledger):
-    """``NearDuplicates``' outputs (the corpus's cluster rows, keyed by batch, and how the rounds ended), and the
-    known-synthetic documents' ``(source, p_synthetic)`` share references (None without ``known_synthetic`` files,
-    which join the clustering as known-synthetic documents; their accounting goes to ``ledger``)."""
+    """``NearDuplicates``' outputs (the corpus's cluster rows, keyed by batch, a row per cluster, and how the rounds
+    ended), and the known-synthetic documents' ``(source, p_synthetic)`` share references (None without
+    ``known_synthetic`` files, which join the clustering as known-synthetic documents; their accounting goes to
+    ``ledger``)."""
     fps = [scored | "Fingerprints" >> beam.FlatMap(lambda s: [s.fingerprints] if s.fingerprints else [])]
     points = None
     if known_synthetic:

@@ -41,7 +41,7 @@ from synthsieve.dedup.minhash import MinHashParams
 from synthsieve.dedup.partition import by_key, concat, index_of, split
 
 UNCONVERGED = "near_dup_unconverged"  # counter: changes in the last round; non-zero means raise ``rounds``
-CLUSTERS, CONVERGENCE = "clusters", "convergence"  # the transform's outputs
+CLUSTERS, PER_CLUSTER, CONVERGENCE = "clusters", "per_cluster", "convergence"  # the transform's outputs
 CHANGES, SETTLED = "changes", "settled"  # a star step's change counts; edges of a round that had nothing to change
 HOT_BUCKET = 10_000  # members above which a bucket is linked to its smallest node block by block
 CHUNK_ROWS = 1 << 20  # rows gathered into one element when a step's output comes block by block
@@ -55,7 +55,8 @@ PAIRS = "pairs"  # (first node, second node[, the second node's verification has
 class NearDuplicates(beam.PTransform):
     """``Fingerprints`` batches in (corpus and known-synthetic documents). Out, ``CLUSTERS``: ``(batch,
     CLUSTER_SCHEMA table)``, the near-duplicate columns of every corpus document in a cluster, keyed by the batch it
-    came in (``batch``), ready to join with the staged batches; ``CONVERGENCE``: one ``CONVERGENCE_SCHEMA`` row.
+    came in (``batch``), ready to join with the staged batches; ``PER_CLUSTER``: ``NEAR_DUP_CLUSTER_SCHEMA`` tables,
+    one row per cluster of two or more corpus documents; ``CONVERGENCE``: one ``CONVERGENCE_SCHEMA`` row.
 
     Args:
         params: MinHash/LSH settings the signatures were computed with.
@@ -110,9 +111,9 @@ class NearDuplicates(beam.PTransform):
             | "JoinMembers" >> beam.CoGroupByKey()
             | "LabelMembers" >> beam.FlatMap(_label_members, parts)
             | "GroupClusters" >> beam.GroupByKey()
-            | "Clusters" >> beam.ParDo(ClustersFn())
+            | "Clusters" >> beam.ParDo(ClustersFn()).with_outputs(PER_CLUSTER, main=CLUSTERS)
         )
-        return {CLUSTERS: clusters, CONVERGENCE: convergence}
+        return {CLUSTERS: clusters[CLUSTERS], PER_CLUSTER: clusters[PER_CLUSTER], CONVERGENCE: convergence}
 
 
 class _Components(beam.PTransform):
@@ -194,16 +195,19 @@ class VerifyFn(beam.DoFn):
 
 
 class ClustersFn(beam.DoFn):
-    """Whole clusters (members with their labels) in; their rows out, keyed by each member's batch."""
+    """Whole clusters (members with their labels) in; their documents' rows out, keyed by each member's batch, and
+    to ``PER_CLUSTER`` one table of the clusters of two or more documents."""
 
     def setup(self):
         self.duplicates = Metrics.counter("synthsieve", "near_dup_duplicates")
 
     def process(self, group):
         members, labels_ = concat(group[1], 2)
-        table = cluster_table(members.to_pylist(), labels_.tolist())
-        self.duplicates.inc(int((~table.column("is_canonical").to_numpy(zero_copy_only=False)).sum()))
-        yield from by_key(table.column("batch").to_numpy(), table)
+        rows, clusters = cluster_table(members, labels_)
+        self.duplicates.inc(int((~rows.column("is_canonical").to_numpy(zero_copy_only=False)).sum()))
+        yield from by_key(rows.column("batch").to_numpy(), rows)
+        if clusters.num_rows:
+            yield beam.pvalue.TaggedOutput(PER_CLUSTER, clusters)
 
 
 class _StarStep(beam.PTransform):

@@ -34,11 +34,15 @@ KNOWN_USED = f"{ACCOUNTING}/known_documents"
 COPIES_REMOVED = f"{ACCOUNTING}/deduplicated"
 CALIBRATED = f"{ACCOUNTING}/calibration"
 ROUNDS = f"{ACCOUNTING}/near_dup_rounds"
+#: One row per near-duplicate cluster, joined with the documents by ``near_dup_cluster``; ``_``: not a document table.
+NEAR_DUP_CLUSTERS = "_near_dup_clusters"
 LABEL_FOLDERS = tuple(label_folder(label) for label in LABELS)
+#: The folders whose files (``FOLDER/FILE``) are a run's shards, besides those of ``_accounting/*/``.
+SHARD_FOLDERS = (*LABEL_FOLDERS, NEAR_DUP_CLUSTERS)
 #: Every document shard of a run, as a glob relative to its folder.
 LABEL_SHARDS = f"{label_folder('*')}/*.parquet"
 #: A run's outputs; the manifest first: it is deleted first and written last, so a folder with a manifest is complete.
-PUBLISHED = (MANIFEST, *LABEL_FOLDERS, ACCOUNTING)
+PUBLISHED = (MANIFEST, *SHARD_FOLDERS, ACCOUNTING)
 #: Each run writes under ``_staging/RUN_ID/``, its scored batches under ``_staging/RUN_ID/_scored/``.
 STAGING = "_staging"
 SCORED = "_scored"
@@ -70,10 +74,11 @@ def staging_folder(output: str, run_id: str) -> str:
 
 
 def is_shard(name: str) -> bool:
-    """Whether ``name`` (relative to a run's folder) is one of the shards a run publishes: ``label=*/FILE`` or
-    ``_accounting/*/FILE``; not the scored batches, the manifest or a sink's temporary files."""
+    """Whether ``name`` (relative to a run's folder) is one of the shards a run publishes: ``label=*/FILE``,
+    ``_near_dup_clusters/FILE`` or ``_accounting/*/FILE``; not the scored batches, the manifest or a sink's temporary
+    files."""
     parts = name.split("/")
-    return (len(parts) == 2 and parts[0] in LABEL_FOLDERS) or (len(parts) == 3 and parts[0] == ACCOUNTING)
+    return (len(parts) == 2 and parts[0] in SHARD_FOLDERS) or (len(parts) == 3 and parts[0] == ACCOUNTING)
 
 
 def files_under(folder: str, pattern: str = "*") -> list[str]:

@@ -8,8 +8,8 @@ step, retried with the same run id or followed by a new run, converges to one ru
    a retry reads it back (the shards may be partly moved by then). A run stages at least one shard per sink, empty
    or not: staging with no shard (deleted by something else) stops the publishing here, as does ``count`` finding
    that the shards do not hold the rows counted, and the output stays as it was.
-2. clear: delete the published manifest, then every file under ``label=*/`` and ``_accounting/`` that the plan does
-   not name: the previous run's shards and whatever a crashed run left.
+2. clear: delete the published manifest, then every file under ``label=*/``, ``_near_dup_clusters/`` and
+   ``_accounting/`` that the plan does not name: the previous run's shards and whatever a crashed run left.
 3. move: move each planned shard that is still staged into place (one that is not must be in place already).
 4. commit: move the staged manifest into place, last: a folder with a manifest is complete.
 5. tidy: delete this run's staging folder, those of runs started over ``STALE_AFTER_S`` ago (killed ones: no run
@@ -28,8 +28,8 @@ from apache_beam.io.filesystems import FileSystems
 
 from synthsieve.pipeline.outputs import (
     ACCOUNTING,
-    LABEL_FOLDERS,
     MANIFEST,
+    SHARD_FOLDERS,
     STAGING,
     delete_existing,
     delete_tree,
@@ -104,7 +104,7 @@ def _clear(output: str, keep: list[str]) -> None:
     kept = set(keep)
     stale = [
         join(output, folder, name)
-        for folder in (*LABEL_FOLDERS, ACCOUNTING)
+        for folder in (*SHARD_FOLDERS, ACCOUNTING)
         for name in relative_files(join(output, folder))
         if f"{folder}/{name}" not in kept
     ]

@@ -119,6 +119,6 @@ def _near_dup_rate(docs: list[dict], dedup: DedupConfig) -> float | None:
     """1 - clusters / documents with the run's MinHash settings (clusters of one document included)."""
     if not docs:
         return None
-    clustered = near_duplicates(fingerprints(docs, dedup.params()), dedup.params(), dedup.verify_threshold)
+    clustered, _ = near_duplicates(fingerprints(docs, dedup.params()), dedup.params(), dedup.verify_threshold)
     clusters = len(set(clustered.column("near_dup_cluster").to_pylist()))
     return (clustered.num_rows - clusters) / len(docs)

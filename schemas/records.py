@@ -52,7 +52,7 @@ NEAR_DUP_FIELDS: tuple[pa.Field, ...] = (
     pa.field("near_dup_cluster", pa.string(), nullable=False),
     pa.field("near_dup_count", pa.int32(), nullable=False),
     pa.field("is_canonical", pa.bool_(), nullable=False),
-    pa.field("near_dup_domains", pa.list_(pa.string()), nullable=False),
+    pa.field("near_dup_domain_count", pa.int32(), nullable=False),  # distinct non-empty domains in the cluster
     pa.field("near_dup_known_synthetic", pa.bool_(), nullable=False),
 )
 
@@ -76,6 +76,19 @@ MEMBER_SCHEMA = pa.schema(
 
 #: Near-duplicate columns of the documents in a cluster (singletons have none), keyed by ``node``.
 CLUSTER_SCHEMA = pa.schema([MEMBER_SCHEMA.field("node"), MEMBER_SCHEMA.field("batch"), *NEAR_DUP_FIELDS])
+
+#: One near-duplicate cluster of two or more corpus documents, written once (not per member) and joined with the
+#: documents by ``near_dup_cluster`` (unique where document ids are): its member count, canonical document,
+#: sorted distinct non-empty domains and whether it holds a known-synthetic document.
+NEAR_DUP_CLUSTER_SCHEMA = pa.schema(
+    [
+        pa.field("near_dup_cluster", pa.string(), nullable=False),
+        pa.field("members", pa.int32(), nullable=False),
+        pa.field("canonical_id", pa.string(), nullable=False),
+        pa.field("domains", pa.list_(pa.string()), nullable=False),
+        pa.field("known_synthetic", pa.bool_(), nullable=False),
+    ]
+)
 
 #: How the connected-component rounds of near-duplicate clustering ended (one row): the round limit
 #: (``dedup.rounds``), the rounds run up to and including the first that changed nothing (the limit if none did)

@@ -1,9 +1,13 @@
 """LSH banding and verification, and the pure clustering steps built on them (``synthsieve.dedup.components``)."""
 
 import random
+from datetime import UTC, datetime
 
 import numpy as np
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from synthsieve.dedup.clusters import cluster_table, components
 from synthsieve.dedup.components import both_ways, large_star, small_star
@@ -19,6 +23,7 @@ from synthsieve.dedup.lsh import (
     verified,
 )
 from synthsieve.dedup.minhash import MAX_HASH, MinHashParams
+from synthsieve.schemas.records import MEMBER_SCHEMA
 
 PARAMS = MinHashParams(num_perm=8, bands=4, rows=2)
 
@@ -131,31 +136,81 @@ def test_ten_rounds_settle_a_chain_of_1000_ids_in_random_order_and_one_round_doe
     assert sorted(node.tolist()) == sorted(ids) and set(label.tolist()) == {0}
 
 
-def test_cluster_table_picks_earliest_dated_then_smallest_id_and_skips_known_synthetic_members():
-    def member(node, id_, domain, date, known_synthetic=False):
-        batch = node // 4
-        row = {"node": node, "batch": batch, "id": id_, "domain": domain, "crawl_date": date}
-        return {**row, "known_synthetic": known_synthetic}
+def _members(rows: list[tuple]) -> pa.Table:
+    """``MEMBER_SCHEMA`` rows of ``(node, id, domain, crawl date as YYYYMMDD or None, known_synthetic)``; a node's
+    batch is ``node // 4``."""
+    dated = [(n, n // 4, i, dom, None if d is None else datetime.strptime(str(d), "%Y%m%d").replace(tzinfo=UTC), k)
+             for n, i, dom, d, k in rows]  # fmt: skip
+    return pa.Table.from_pylist([dict(zip(MEMBER_SCHEMA.names, row)) for row in dated], schema=MEMBER_SCHEMA)
 
-    members = [
-        member(1, "b", "x.com", 20200101),
-        member(2, "a", None, None),
-        member(3, "c", "y.org", 20200101),
-        member(4, "d", "x.com", 20210601),
-        member(5, "z", "", None),
-        member(6, "y", "", None),
-        member(7, "w", "", None),
-        member(8, "ref", "r.com", 20000101, known_synthetic=True),
-    ]
-    rows = {r["id"]: r for r in _with_ids(cluster_table(members, [1, 1, 1, 1, 5, 5, 7, 7]), members)}
+
+def test_cluster_table_picks_earliest_dated_then_smallest_id_and_skips_known_synthetic_members():
+    members = _members([(1, "b", "x.com", 20200101, False), (2, "a", None, None, False),
+                        (3, "c", "y.org", 20200101, False), (4, "d", "x.com", 20210601, False),
+                        (5, "z", "", None, False), (6, "y", "", None, False), (7, "w", "", None, False),
+                        (8, "ref", "r.com", 20000101, True)])  # fmt: skip
+    table, clusters = cluster_table(members, np.array([1, 1, 1, 1, 5, 5, 7, 7], dtype=np.uint64))
+    rows = {r["id"]: r for r in _with_ids(table, members)}
     assert [rows[i]["is_canonical"] for i in "abcd"] == [False, True, False, False]  # b and c tie on date
     assert {rows[i]["near_dup_cluster"] for i in "abcd"} == {"a"}
-    assert rows["a"]["near_dup_count"] == 4 and rows["a"]["near_dup_domains"] == ["x.com", "y.org"]
+    assert rows["a"]["near_dup_count"] == 4 and rows["a"]["near_dup_domain_count"] == 2
     assert [rows[i]["is_canonical"] for i in "zy"] == [False, True]  # undated: smallest id
     assert rows["w"]["near_dup_known_synthetic"] and rows["w"]["near_dup_count"] == 1 and "ref" not in rows
+    assert rows["w"]["near_dup_domain_count"] == 0  # an empty domain is none
     assert [rows[i]["batch"] for i in "abcd"] == [0, 0, 0, 1]  # each row goes back to its document's batch
+    assert clusters.to_pylist() == [  # clusters of two or more corpus documents only: not w's
+        {"near_dup_cluster": "a", "members": 4, "canonical_id": "b", "domains": ["x.com", "y.org"],
+         "known_synthetic": False},
+        {"near_dup_cluster": "y", "members": 2, "canonical_id": "y", "domains": [], "known_synthetic": False},
+    ]  # fmt: skip
 
 
 def _with_ids(table, members):
-    ids = {m["node"]: m["id"] for m in members}
+    ids = dict(zip(members.column("node").to_pylist(), members.column("id").to_pylist()))
     return [{**row, "id": ids[row["node"]]} for row in table.to_pylist()]
+
+
+def _reference_clusters(members: list[dict], labels: list[int]) -> tuple[list[dict], list[dict]]:
+    """``cluster_table`` one member at a time, with dictionaries: document rows and cluster rows."""
+    clusters: dict[int, list[dict]] = {}
+    for member, label in zip(members, labels):
+        clusters.setdefault(label, []).append(member)
+    rows, summaries = [], []
+    for label in sorted(clusters):
+        corpus = [m for m in clusters[label] if not m["known_synthetic"]]
+        if not corpus:
+            continue
+        known = len(corpus) < len(clusters[label])
+        canonical = min(corpus, key=lambda m: (m["crawl_date"] is None, m["crawl_date"] or 0, m["id"], m["node"]))
+        cluster, domains = min(m["id"] for m in corpus), sorted({m["domain"] for m in corpus if m["domain"]})
+        rows += [{"node": m["node"], "batch": m["batch"], "near_dup_cluster": cluster, "near_dup_count": len(corpus),
+                  "is_canonical": m is canonical, "near_dup_domain_count": len(domains),
+                  "near_dup_known_synthetic": known} for m in corpus]  # fmt: skip
+        if len(corpus) > 1:
+            summaries.append({"near_dup_cluster": cluster, "members": len(corpus), "canonical_id": canonical["id"],
+                              "domains": domains, "known_synthetic": known})  # fmt: skip
+    return rows, summaries
+
+
+MEMBERS = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c", "ab", "é", "z"]),  # ids repeat: the node key breaks ties
+        st.sampled_from([None, "", "x.com", "y.org", "é.fr"]),
+        st.sampled_from([None, 20200101, 20200102, 20210601]),
+        st.booleans(),
+        st.integers(0, 6),  # the cluster label
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(MEMBERS, st.randoms(use_true_random=False))
+def test_cluster_table_equals_a_dictionary_reference(drawn, rng):
+    nodes = rng.sample(range(1, 2**63), len(drawn))
+    members = _members([(n, i, dom, d, k) for n, (i, dom, d, k, _) in zip(nodes, drawn)])
+    labels = [label for *_, label in drawn]
+    rows, clusters = cluster_table(members, np.array(labels, dtype=np.uint64))
+    expected_rows, expected_clusters = _reference_clusters(members.to_pylist(), labels)
+    assert sorted(rows.to_pylist(), key=lambda r: r["node"]) == sorted(expected_rows, key=lambda r: r["node"])
+    assert clusters.to_pylist() == expected_clusters  # in label order, as the reference

@@ -5,7 +5,14 @@ import pyarrow as pa
 from synthsieve.config import load_config
 from synthsieve.pipeline.annotate import Annotator
 from synthsieve.pipeline.manifest import summarize
-from synthsieve.pipeline.outputs import COPIES_REMOVED, DEAD_LETTERS, FILES_READ, KNOWN_USED, SKIPPED_RECORDS
+from synthsieve.pipeline.outputs import (
+    COPIES_REMOVED,
+    DEAD_LETTERS,
+    FILES_READ,
+    KNOWN_USED,
+    NEAR_DUP_CLUSTERS,
+    SKIPPED_RECORDS,
+)
 from synthsieve.pipeline.run import accounting_problems
 from synthsieve.pipeline.tally import (
     CONVERGENCE,
@@ -28,7 +35,7 @@ def _documents(uri, n):
     row.update(id="x", text="t", content_hash="h", source_uri=uri, source_offset=0, source_format="jsonl", era="llm")
     row.update(lang="en", lang_confidence=1.0, ai_disclosure=[], n_words=1, p_synthetic=0.5, reasons=[])
     row.update(pipeline_version="0", detector_versions={}, near_dup_cluster="x", near_dup_count=1)
-    row.update(is_canonical=True, near_dup_domains=[], near_dup_known_synthetic=False)
+    row.update(is_canonical=True, near_dup_domain_count=0, near_dup_known_synthetic=False)
     return [row] * n
 
 
@@ -104,6 +111,14 @@ def test_shards_that_do_not_hold_the_rows_counted_do_not_balance():
         manifest = summarize(tally, written)
         assert not manifest["balanced"] and all(f["balanced"] for f in manifest["files"].values())
         assert accounting_problems(manifest)[-1].endswith("or the written shards do not hold the rows counted")
+
+
+def test_cluster_rows_are_checked_against_their_shards_and_are_no_documents():
+    tally = _run()
+    before = summarize(tally, tally.rows)
+    tally.rows[NEAR_DUP_CLUSTERS] += 2  # a table of two clusters, as ``TallyFn(NEAR_DUP_CLUSTERS, None)`` counts it
+    assert summarize(tally, tally.rows) == before  # documents, labels and balance unchanged
+    assert not summarize(tally, {**tally.rows, NEAR_DUP_CLUSTERS: 1})["balanced"]
 
 
 def test_near_duplicates_are_counted_by_canonical_rows_over_tables_and_removed_copies():

@@ -14,9 +14,16 @@ from synthsieve.dedup.clusters import near_dup_columns, near_duplicates
 from synthsieve.dedup.fingerprints import fingerprints
 from synthsieve.dedup.lsh import estimated_jaccard
 from synthsieve.dedup.minhash import MinHashParams, signatures
-from synthsieve.pipeline.near_dup import CLUSTERS, CONVERGENCE, UNCONVERGED, NearDuplicates, convergence_row
+from synthsieve.pipeline.near_dup import (
+    CLUSTERS,
+    CONVERGENCE,
+    PER_CLUSTER,
+    UNCONVERGED,
+    NearDuplicates,
+    convergence_row,
+)
 from synthsieve.provenance.ids import content_hash
-from synthsieve.schemas.records import CLUSTER_SCHEMA
+from synthsieve.schemas.records import CLUSTER_SCHEMA, NEAR_DUP_CLUSTER_SCHEMA
 
 PARAMS = MinHashParams()
 IN_MEMORY = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
@@ -98,11 +105,16 @@ def planted():
 
 
 def _run(docs, flags, tmp_path, partitions=7, **kwargs):
-    """Runs NearDuplicates; returns every document's rows sorted by id, the UNCONVERGED counter and the convergence
-    row."""
+    """Runs NearDuplicates; returns every document's rows sorted by id, the UNCONVERGED counter, the convergence
+    row and the cluster rows sorted by cluster id."""
     p = beam.Pipeline(options=PipelineOptions(flags))
     near = p | beam.Create(_batches(docs)) | NearDuplicates(PARAMS, partitions=partitions, **kwargs)
     _ = near[CLUSTERS] | beam.Map(lambda kv: pickle.dumps(kv[1]).hex()) | beam.io.WriteToText(str(tmp_path / "rows"))
+    _ = (
+        near[PER_CLUSTER]
+        | "Clusters" >> beam.Map(lambda table: pickle.dumps(table).hex())
+        | "WriteClusters" >> beam.io.WriteToText(str(tmp_path / "clusters"))
+    )
     _ = (
         near[CONVERGENCE]
         | "Rounds" >> beam.Map(lambda row: pickle.dumps(row).hex())
@@ -113,10 +125,18 @@ def _run(docs, flags, tmp_path, partitions=7, **kwargs):
     counters = result.metrics().query(MetricsFilter().with_name(UNCONVERGED))["counters"]  # one per star step
     tables = [pickle.loads(bytes.fromhex(x)) for f in tmp_path.glob("rows*") for x in f.read_text().split()]
     (rounds,) = [pickle.loads(bytes.fromhex(x)) for f in tmp_path.glob("rounds*") for x in f.read_text().split()]
+    clusters = [pickle.loads(bytes.fromhex(x)) for f in tmp_path.glob("clusters*") for x in f.read_text().split()]
     clustered = pa.concat_tables(tables) if tables else CLUSTER_SCHEMA.empty_table()
     nodes = clustered.column("node").to_pylist()
     assert len(nodes) == len(set(nodes))  # a clustered document comes out once
-    return _rows(docs, clustered), sum(c.committed for c in counters) if counters else None, rounds
+    unconverged = sum(c.committed for c in counters) if counters else None
+    return _rows(docs, clustered), unconverged, rounds, _cluster_rows(clusters)
+
+
+def _cluster_rows(tables: list[pa.Table]) -> list[dict]:
+    """``NEAR_DUP_CLUSTER_SCHEMA`` rows, sorted by cluster id."""
+    rows = pa.concat_tables(tables).to_pylist() if tables else NEAR_DUP_CLUSTER_SCHEMA.empty_table().to_pylist()
+    return sorted(rows, key=lambda r: r["near_dup_cluster"])
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +146,7 @@ def in_memory_run(planted, tmp_path_factory):
 
 def test_planted_copies_chain_and_exact_duplicates_cluster_and_unrelated_texts_stay_alone(planted, in_memory_run):
     docs, clusters = planted
-    rows, unconverged, rounds = in_memory_run
+    rows, unconverged, rounds, _ = in_memory_run
     assert [r["id"] for r in rows] == sorted(d["id"] for d in docs)  # every document exactly once
     found = {}
     for row in rows:
@@ -140,20 +160,33 @@ def test_cluster_columns(in_memory_run):
     assert rows["exact"]["near_dup_cluster"] == "copy00" and rows["orig00"]["near_dup_count"] == 3
     assert [rows[i]["is_canonical"] for i in ("copy00", "exact", "orig00")] == [False, False, True]  # only dated
     assert rows["copy01"]["is_canonical"] and not rows["orig01"]["is_canonical"]  # undated: smallest id
-    assert rows["orig00"]["near_dup_domains"] == ["copy00.example.com", "exact.example.com", "orig00.example.com"]
+    assert rows["orig00"]["near_dup_domain_count"] == 3
     assert rows["other00"] == {
         "id": "other00",
         "near_dup_cluster": "other00",
         "near_dup_count": 1,
         "is_canonical": True,
-        "near_dup_domains": ["other00.example.com"],
+        "near_dup_domain_count": 1,
         "near_dup_known_synthetic": False,
+    }
+
+
+def test_one_row_per_cluster_of_two_or_more(planted, in_memory_run):
+    clusters = {row["near_dup_cluster"]: row for row in in_memory_run[3]}
+    assert len(clusters) == 41 and {row["members"] for row in clusters.values()} == {2, 3}  # 40 pairs, a chain
+    assert clusters["copy00"] == {
+        "near_dup_cluster": "copy00",
+        "members": 3,
+        "canonical_id": "orig00",
+        "domains": ["copy00.example.com", "exact.example.com", "orig00.example.com"],
+        "known_synthetic": False,
     }
 
 
 def test_distributed_result_equals_the_in_memory_clustering(planted, in_memory_run):
     docs = planted[0]
-    assert in_memory_run[0] == _rows(docs, near_duplicates(fingerprints(docs, PARAMS), PARAMS, 0.5))
+    rows, clusters = near_duplicates(fingerprints(docs, PARAMS), PARAMS, 0.5)
+    assert in_memory_run[0] == _rows(docs, rows) and in_memory_run[3] == _cluster_rows([clusters])
 
 
 def test_chain_ends_are_not_near_duplicates_of_each_other(planted):
@@ -163,20 +196,22 @@ def test_chain_ends_are_not_near_duplicates_of_each_other(planted):
 
 
 def test_result_is_identical_with_two_worker_processes_and_other_partitions(planted, in_memory_run, tmp_path):
-    assert _run(planted[0], MULTI, tmp_path, partitions=3)[0] == in_memory_run[0]
+    rows, _, _, clusters = _run(planted[0], MULTI, tmp_path, partitions=3)
+    assert (rows, clusters) == (in_memory_run[0], in_memory_run[3])
 
 
 def test_too_few_rounds_for_a_long_chain_are_reported(tmp_path):
     texts = _chain_texts(24, random.Random(3))
     ids = [f"link{i:02d}" for i in range(len(texts))]
     random.Random(4).shuffle(ids)
-    rows, unconverged, rounds = _run(_docs(dict(zip(ids, texts))), IN_MEMORY, tmp_path, rounds=1)
+    rows, unconverged, rounds, _ = _run(_docs(dict(zip(ids, texts))), IN_MEMORY, tmp_path, rounds=1)
     assert sorted(r["id"] for r in rows) == sorted(ids) and unconverged > 0
     assert rounds == {"round_limit": 1, "rounds_used": 1, "converged": False}
 
 
 def test_every_bucket_linked_as_a_hot_one_gives_the_same_clusters(planted, in_memory_run, tmp_path):
-    assert _run(planted[0], IN_MEMORY, tmp_path, partitions=5, hot_bucket=1)[0] == in_memory_run[0]
+    rows, _, _, clusters = _run(planted[0], IN_MEMORY, tmp_path, partitions=5, hot_bucket=1)
+    assert (rows, clusters) == (in_memory_run[0], in_memory_run[3])
 
 
 @pytest.mark.parametrize("flags", [IN_MEMORY, BUNDLES], ids=["fn_api", "bundle_based"])
@@ -184,7 +219,7 @@ def test_a_long_chain_converges_within_the_limit_and_clusters_whole(tmp_path, fl
     texts = _chain_texts(40, random.Random(5))
     ids = [f"link{i:02d}" for i in range(len(texts))]
     random.Random(6).shuffle(ids)
-    rows, unconverged, rounds = _run(_docs(dict(zip(ids, texts))), flags, tmp_path, partitions=3)
+    rows, unconverged, rounds, _ = _run(_docs(dict(zip(ids, texts))), flags, tmp_path, partitions=3)
     assert {r["near_dup_cluster"] for r in rows} == {min(ids)} and not unconverged
     assert rounds["converged"] and 2 < rounds["rounds_used"] < 12
 
@@ -209,6 +244,10 @@ def test_exact_duplicates_without_words_and_verification_off():
             | beam.Map(lambda r: (r["near_dup_cluster"], r["near_dup_count"], r["is_canonical"]))
         )
         assert_that(rows, equal_to([("e1", 2, True), ("e1", 2, False)]))
+        clusters = near[PER_CLUSTER] | beam.FlatMap(lambda table: table.to_pylist())
+        expected = {"near_dup_cluster": "e1", "members": 2, "canonical_id": "e1", "known_synthetic": False}
+        expected["domains"] = ["e1.example.com", "e2.example.com"]
+        assert_that(clusters, equal_to([expected]), label="OneClusterRow")
 
 
 def test_known_synthetic_documents_mark_their_cluster_and_give_no_rows(planted):
@@ -225,7 +264,8 @@ def test_known_synthetic_documents_mark_their_cluster_and_give_no_rows(planted):
             "near_dup_cluster": "copy05",
             "near_dup_count": 1,
             "is_canonical": True,
-            "near_dup_domains": ["copy05.example.com"],
+            "near_dup_domain_count": 1,
             "near_dup_known_synthetic": True,
         }
         assert_that(rows, equal_to([(batch.batch, expected)]))  # keyed by the batch the document came in
+        assert_that(near[PER_CLUSTER], equal_to([]), label="NoClusterOfOne")

@@ -1,4 +1,5 @@
-"""End to end: near-duplicate columns, content-farm and known-synthetic signals, and ``--dedup`` accounting."""
+"""End to end: near-duplicate columns, the cluster table, content-farm and known-synthetic signals, and ``--dedup``
+accounting."""
 
 import json
 import random
@@ -51,7 +52,7 @@ def _run(args):
 
 def _rows(out):
     query = (
-        "select id, label, near_dup_cluster, near_dup_count, is_canonical, near_dup_domains, "
+        "select id, label, near_dup_cluster, near_dup_count, is_canonical, near_dup_domain_count, "
         f"near_dup_known_synthetic, reasons from read_parquet('{out}/label=*/*.parquet', hive_partitioning=true)"
     )
     names = query.split("select ")[1].split(" from")[0].split(", ")
@@ -70,10 +71,27 @@ def test_every_document_has_its_cluster_columns(first_run):
     rows = first_run[1]
     assert {rows[f"farm{i}"]["near_dup_cluster"] for i in range(6)} == {"farm0"}
     assert [rows[f"farm{i}"]["is_canonical"] for i in range(6)] == [True] + [False] * 5  # the only dated one
-    assert rows["farm3"]["near_dup_count"] == 6 and len(rows["farm3"]["near_dup_domains"]) == 6
-    assert rows["pair1"]["near_dup_cluster"] == "pair0" and rows["pair1"]["near_dup_domains"] == ["example.net"]
+    assert rows["farm3"]["near_dup_count"] == 6 and rows["farm3"]["near_dup_domain_count"] == 6
+    assert rows["pair1"]["near_dup_cluster"] == "pair0" and rows["pair1"]["near_dup_domain_count"] == 1
     assert rows["loner"]["near_dup_cluster"] == "loner" and rows["loner"]["near_dup_count"] == 1
-    assert rows["loner"]["is_canonical"] and rows["loner"]["near_dup_domains"] == ["example.com"]
+    assert rows["loner"]["is_canonical"] and rows["loner"]["near_dup_domain_count"] == 1
+
+
+def test_the_cluster_table_has_a_row_per_cluster_that_joins_its_documents(first_run):
+    out, rows, manifest = first_run
+    clusters = f"read_parquet('{out}/_near_dup_clusters/*.parquet')"
+    assert duckdb.sql(f"select * from {clusters} order by near_dup_cluster").fetchall() == [
+        ("farm0", 6, "farm0", ["example.com", "site1.org", "site2.org", "site3.org", "site4.org", "site5.org"], False),
+        ("pair0", 2, "pair0", ["example.net"], False),  # the known-synthetic match and the loner have no row
+    ]
+    assert duckdb.sql(f"select count(*) from {clusters}").fetchall() == [(manifest["near_duplicates"]["clusters"],)]
+    docs = f"read_parquet('{out}/label=*/*.parquet', hive_partitioning=true)"
+    query = f"select id, members, canonical_id, len(domains) from {docs} join {clusters} using (near_dup_cluster)"
+    joined = {row[0]: row[1:] for row in duckdb.sql(query).fetchall()}
+    assert joined == {
+        **{f"farm{i}": (6, "farm0", rows[f"farm{i}"]["near_dup_domain_count"]) for i in range(6)},
+        **{f"pair{i}": (2, "pair0", 1) for i in range(2)},
+    }
 
 
 def test_farm_and_known_synthetic_signals_give_reasons_and_decide(first_run):

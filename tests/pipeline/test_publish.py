@@ -18,11 +18,14 @@ from synthsieve.pipeline.publish import PublishError, publish
 from synthsieve.pipeline.tally import Tally
 
 SHARD = "part-00000-of-00001.parquet"
-PREVIOUS = [f"_accounting/known_documents/{SHARD}", "label=human/part-00000-of-00002.parquet",
+PREVIOUS = [f"_accounting/known_documents/{SHARD}", "_near_dup_clusters/part-00000-of-00002.parquet",
+            "_near_dup_clusters/part-00001-of-00002.parquet", "label=human/part-00000-of-00002.parquet",
             "label=human/part-00001-of-00002.parquet", f"label=synthetic/{SHARD}"]  # fmt: skip
-NEW = [f"_accounting/dead_letter/{SHARD}", f"label=human/{SHARD}", f"label=synthetic/{SHARD}"]
-RERUN = [f"_accounting/skipped/{SHARD}", f"label=uncertain/{SHARD}"]
-NOT_PUBLISHED = ["_scored/00000000000000ab.parquet", "label=human/beam-temp-part-1/x.parquet"]
+NEW = [f"_accounting/dead_letter/{SHARD}", f"_near_dup_clusters/{SHARD}", f"label=human/{SHARD}",
+       f"label=synthetic/{SHARD}"]  # fmt: skip
+RERUN = [f"_accounting/skipped/{SHARD}", f"label=uncertain/{SHARD}"]  # NEW's cluster shard goes too
+NOT_PUBLISHED = ["_scored/00000000000000ab.parquet", "label=human/beam-temp-part-1/x.parquet",
+                 "_near_dup_clusters/beam-temp-part-1/x.parquet"]  # fmt: skip
 KILLED = "20000101T000000Z-0000dead"  # a run killed long ago
 NEW_RUN, RERUN_RUN = new_run_id(), new_run_id()  # runs started now
 

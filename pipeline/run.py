@@ -26,8 +26,10 @@ from synthsieve.pipeline.models import load_annotator
 from synthsieve.pipeline.outputs import MANIFEST, delete_existing, join, new_run_id, read_json, staging_folder
 from synthsieve.progress import Silent
 
-DEFAULT_PARTITIONS = 4096  # ~730 K documents per group at 3 billion (~1.5 GB at ~2 KB of clustering data each)
-PARTITIONS_PER_WORKER = 16  # a cluster's workers: keys enough to even out skewed groups
+DEFAULT_PARTITIONS = 8192  # ~370 K documents per group at 3 billion: the candidate step held ~0.85 GiB for a group of
+# 250 K in the 1M-document run (docs/DEPLOY.md, "The plan at Common Crawl scale")
+PARTITIONS_PER_WORKER = 128  # a cluster's workers: 64 of them reach the default (16 per worker gave 100 workers
+# groups of 1.9 M documents at 3 billion, ~6.5 GiB per call)
 LOCAL_PARTITIONS_PER_WORKER = 2  # one machine's processes: every key past these only adds elements (100k run: 32
 # keys took 1.20x the time of 4)
 MIN_PARTITIONS = 4

@@ -135,7 +135,7 @@ class DedupConfig:
     partitions: int = field(
         default=0,
         metadata={
-            "help": "shuffle keys of the clustering steps; 0: 4096; at most 16 per known worker (2 per local process)"
+            "help": "shuffle keys of the clustering steps; 0: 8192; at most 128 per known worker (2 per local process)"
         },
     )
     farm_min_domains: int = field(

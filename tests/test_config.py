@@ -109,7 +109,7 @@ def test_partitions_are_a_fixed_default_capped_by_the_known_workers():
     assert with_partitions(config, 0).dedup.partitions == DEFAULT_PARTITIONS and config.dedup.partitions == 0
     assert with_partitions(config, 2).dedup.partitions == 2 * PARTITIONS_PER_WORKER
     assert with_partitions(config, 10**6).dedup.partitions == DEFAULT_PARTITIONS
-    assert with_partitions(load_config(None, {"dedup.partitions": 20_000}), 2).dedup.partitions == 32
+    assert with_partitions(load_config(None, {"dedup.partitions": 20_000}), 2).dedup.partitions == 256
     assert with_partitions(load_config(None, {"dedup.partitions": 2}), 1000).dedup.partitions == 2
     assert with_partitions(config, 2, per_worker=2).dedup.partitions == 4  # one machine's processes
     assert with_partitions(config, 1, per_worker=2).dedup.partitions == 4  # never under MIN_PARTITIONS

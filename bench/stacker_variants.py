@@ -1,0 +1,113 @@
+"""Research: does any linear stacker over the first stage's detectors beat the committed one, leave-one-data-set-out?
+
+Retrains ``fasttext_distort_v2``, ``fasttext_words_v1`` and ``style_v2`` per data-set fold (the committed recipe,
+seed 13, one thread; ~35 min on one core), caches every detector's out-of-fold log-odds with the texts' stylometric
+features, then fits each stacker variant per fold on the other data sets' rows (as ``training.lodo`` does) and
+prints the AUROC of the English judged texts per fold (hard evidence ignored: the variants are compared, not the
+pipeline's figures reproduced).
+
+    .venv/bin/python bench/stacker_variants.py [base style len style_len products features]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import numpy as np
+
+from synthsieve.cli import _labelled_rows, _load
+from synthsieve.detectors.metrics import auroc
+from synthsieve.detectors.stylometry import FEATURE_NAMES, features
+from synthsieve_training.data import dataset_folds
+from synthsieve_training.linear import balanced_weights, fit_logistic
+from synthsieve_training.lodo import STACKER_L2, Corpus, logits, own_rows, score_folds
+from synthsieve_training.train import cache_dir
+
+DETECTORS = ["fasttext_distort_v2", "fasttext_words_v1", "style_v2"]  # sorted: the order of ``logits`` columns
+CACHE = cache_dir() / "stacker_variants_oof.npz"
+
+
+def out_of_fold() -> dict[str, np.ndarray]:
+    """Every data-set fold's test indices, own and judged rows and detector log-odds, with row metadata."""
+    if CACHE.exists():
+        return dict(np.load(CACHE, allow_pickle=False))
+    rows, config = _labelled_rows(()), _load(None, {})
+    detectors = dataclasses.replace(config.detectors, enabled=[*DETECTORS, "markers_v1"])
+    config = dataclasses.replace(config, detectors=detectors)
+    corpus = Corpus.of(rows, config)
+    out = {
+        "dataset": corpus.cols.dataset.astype(str),
+        "label": corpus.cols.label.astype(str),
+        "langs": np.array(corpus.langs, dtype=str),
+        "n_words": corpus.n_words,
+        "style": features([row["text"] for row in rows], list(FEATURE_NAMES)),
+    }
+    for s in score_folds(corpus, list(dataset_folds(corpus.cols)), config, 13, 1):
+        name = s.fold.name
+        out |= {f"{name}:index": s.fold.test, f"{name}:own": own_rows(s, corpus), f"{name}:judged": s.detected.judged}
+        out[f"{name}:X"] = logits(s)
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(CACHE, **out)
+    return out
+
+
+def design(d: dict, X: np.ndarray, index: np.ndarray, variant: str) -> np.ndarray:
+    """The stacker's inputs of one variant: the detectors' log-odds ``X`` of rows ``index``, and more."""
+    distort, words, style = X.T
+    length = np.log(np.maximum(d["n_words"][index], 1)) - 5.0
+    if variant == "base":
+        return np.c_[distort, words]
+    if variant == "style":
+        return np.c_[distort, words, style]
+    if variant == "len":
+        return np.c_[distort, words, length, distort * length, words * length]
+    if variant == "style_len":
+        return np.c_[distort, words, style, length, distort * length, words * length, style * length]
+    if variant == "products":
+        return np.c_[distort, words, style, distort * words, np.abs(distort - words)]
+    if variant == "features":
+        raw = d["style"]
+        z = (raw[index] - np.nanmean(raw, 0)) / (np.nanstd(raw, 0) + 1e-9)
+        return np.c_[distort, words, style, length, np.nan_to_num(z)]
+    raise ValueError(f"unknown variant {variant}")
+
+
+def evaluate(d: dict, variant: str) -> dict[str, float]:
+    """AUROC per data-set fold with at least 50 judged English humans and synthetic texts."""
+    folds = sorted(k.split(":")[0] for k in d if k.endswith(":index"))
+    dataset, label = d["dataset"], d["label"]
+    test, pooled_X, pooled_i = {}, [], []
+    for fold in folds:
+        index, X = d[f"{fold}:index"], d[f"{fold}:X"]
+        keep = (d["langs"][index] == "en") & d[f"{fold}:judged"] & np.isfinite(X).all(1)
+        test[fold] = index[keep], X[keep]
+        own = d[f"{fold}:own"][keep]
+        pooled_X.append(X[keep][own])
+        pooled_i.append(index[keep][own])
+    PX, PI = np.concatenate(pooled_X), np.concatenate(pooled_i)
+    inputs, y = design(d, PX, PI, variant), (label[PI] != "human").astype(float)
+    out = {}
+    for fold in folds:
+        index, X = test[fold]
+        held = np.isin(dataset[PI], np.unique(dataset[index]))
+        beta = fit_logistic(inputs[~held], y[~held], balanced_weights(dataset[PI][~held], y[~held]), STACKER_L2)
+        z = beta[0] + design(d, X, index, variant) @ beta[1:]
+        scored = label[index] != "mixed"
+        target = (label[index][scored] == "synthetic").astype(int)
+        if min((target == 0).sum(), (target == 1).sum()) >= 50:
+            out[fold] = auroc(target, z[scored])
+    return out
+
+
+def main() -> None:
+    d = out_of_fold()
+    for variant in sys.argv[1:] or ["base", "style", "len", "style_len", "products", "features"]:
+        result = evaluate(d, variant)
+        values = np.array(list(result.values()))
+        folds = " ".join(f"{k}={v:.3f}" for k, v in result.items())
+        print(f"{variant:10s} mean {values.mean():.4f} worst {values.min():.3f}  {folds}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -2,9 +2,9 @@
 
 Retrains ``fasttext_distort_v2``, ``fasttext_words_v1`` and ``style_v2`` per data-set fold (the committed recipe,
 seed 13, one thread; ~35 min on one core), caches every detector's out-of-fold log-odds with the texts' stylometric
-features, then fits each stacker variant per fold on the other data sets' rows (as ``training.lodo`` does) and
-prints the AUROC of the English judged texts per fold (hard evidence ignored: the variants are compared, not the
-pipeline's figures reproduced).
+features, then fits each stacker variant per fold on the other data sets' rows (as ``training.lodo`` does, but over
+English judged rows only) and prints the AUROC of the English judged texts per fold (hard evidence ignored: the
+variants are compared, not the pipeline's figures reproduced).
 
     .venv/bin/python bench/stacker_variants.py [base style len style_len products features]
 """

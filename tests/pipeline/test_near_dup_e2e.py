@@ -105,8 +105,8 @@ def test_farm_and_known_synthetic_signals_give_reasons_and_decide(first_run):
 def test_manifest_counts_clusters_copies_and_matches(first_run):
     near_dup = dict(first_run[2]["near_duplicates"])
     # Node keys hash the source path (a new temporary folder each run) and the rounds a component needs depend on
-    # the order of its keys: 2 to 4 for six members (CI once needed 3).
-    assert 2 <= near_dup.pop("rounds_used") <= 4
+    # the order of its keys: this farm's verified graph (11 of 15 edges) needs 3 rounds in 72 of its 720 orders.
+    assert near_dup.pop("rounds_used") in (2, 3)
     assert near_dup == {
         "clusters": 2,
         "duplicates": 6,

@@ -49,10 +49,12 @@ def memory_kib(pid: int) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interval", type=float, default=0.5)
-    parser.add_argument("--trace", type=argparse.FileType("w"), help="write every sample here: seconds, PSS KiB each")
+    parser.add_argument("--trace", type=argparse.FileType("w"), help="every sample: seconds, pid:PSS KiB...")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("no command to run")
     started = time.perf_counter()
     child = subprocess.Popen(command)
     peak = {"rss_kib": 0, "pss_kib": 0, "processes": 0, "pss_peak_at_s": 0.0, "pss_kib_at_peak": []}
@@ -61,7 +63,8 @@ def main() -> None:
         usage = [memory_kib(pid) for pid in pids]
         rss, pss = sum(u[0] for u in usage), sum(u[1] for u in usage)
         if args.trace:
-            print(f"{time.perf_counter() - started:.1f}", *(u[1] for u in usage), file=args.trace, flush=True)
+            sample = (f"{pid}:{u[1]}" for pid, u in zip(pids, usage))
+            print(f"{time.perf_counter() - started:.1f}", *sample, file=args.trace, flush=True)
         peak["rss_kib"], peak["processes"] = max(peak["rss_kib"], rss), max(peak["processes"], len(pids))
         if pss > peak["pss_kib"]:
             peak.update(pss_kib=pss, pss_peak_at_s=round(time.perf_counter() - started, 1))

@@ -109,14 +109,15 @@ def near_duplicates(fp: Fingerprints, params: MinHashParams, threshold: float) -
     return cluster_table(fp.members.take(pa.array(order[idx])), label)
 
 
-def near_dup_columns(nodes: np.ndarray, ids: list[str], domains: list[str | None], clustered: pa.Table) -> dict:
-    """Near-duplicate column arrays for a batch: a document's row of ``clustered``, else a cluster of its own."""
+def near_dup_columns(nodes: np.ndarray, ids: list[str], domains: pa.ChunkedArray, clustered: pa.Table) -> dict:
+    """Near-duplicate column arrays for a batch (``domains``: its string column): a document's row of
+    ``clustered``, else a cluster of its own."""
     n = len(ids)
     out = {
         "near_dup_cluster": np.array(ids, dtype=object),
         "near_dup_count": np.ones(n, dtype=np.int32),
         "is_canonical": np.ones(n, dtype=bool),
-        "near_dup_domain_count": np.fromiter((bool(d) for d in domains), dtype=np.int32, count=n),
+        "near_dup_domain_count": pc.fill_null(pc.not_equal(domains, ""), False).to_numpy().astype(np.int32),
         "near_dup_known_synthetic": np.zeros(n, dtype=bool),
     }
     if clustered.num_rows:

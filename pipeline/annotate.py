@@ -134,8 +134,8 @@ class Decider:
         documents."""
         d, n = self.config.decision, self.config.dedup
         table = scored.table
-        ids, domains = table.column("id").to_pylist(), table.column("domain").to_pylist()
-        near = near_dup_columns(scored.nodes, ids, domains, clustered or CLUSTER_SCHEMA.empty_table())
+        ids = table.column("id").to_pylist()
+        near = near_dup_columns(scored.nodes, ids, table.column("domain"), clustered or CLUSTER_SCHEMA.empty_table())
         count = near["near_dup_count"].to_numpy()
         n_domains = near["near_dup_domain_count"].to_numpy()
         known = near["near_dup_known_synthetic"].to_numpy(zero_copy_only=False)

@@ -69,7 +69,8 @@ def _batches(docs: list[dict], size: int = 17) -> list:
 def _rows(docs: list[dict], clustered: pa.Table) -> list[dict]:
     """Every document's near-duplicate columns, sorted by id."""
     batch = fingerprints(docs, PARAMS)
-    cols = near_dup_columns(batch.nodes, [d["id"] for d in docs], [d["domain"] for d in docs], clustered)
+    domains = pa.chunked_array([pa.array([d["domain"] for d in docs], pa.string())])
+    cols = near_dup_columns(batch.nodes, [d["id"] for d in docs], domains, clustered)
     rows = [{"id": d["id"], **{k: v[i].as_py() for k, v in cols.items()}} for i, d in enumerate(docs)]
     return sorted(rows, key=lambda r: r["id"])
 

@@ -2,7 +2,8 @@
 
 ``fasttext_distort_v2`` reads ``textdistort.distort`` tokens (function words, punctuation and word shapes: how a
 text is written, not what it is about); ``fasttext_words_v1`` reads ``wordtokens.words`` (every word: the phrasing
-and vocabulary language models favour). Each model's card (the ``.json`` beside the ``.ftz``) holds its recipe,
+and vocabulary language models favour); ``fasttext_chars_v1`` reads ``chartrigrams.chars`` (the character trigrams of
+a text's start: how it is typed). Each model's card (the ``.json`` beside the ``.ftz``) holds its recipe,
 training data and the languages it was validated on.
 """
 
@@ -14,6 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from synthsieve.detectors.base import Detector, Output, Scores, declared_languages, model_card, model_file
+from synthsieve.detectors.chartrigrams import chars
 from synthsieve.detectors.registry import register
 from synthsieve.detectors.textdistort import distort, distort_spaced, spaced_batch
 from synthsieve.detectors.wordtokens import words, words_spaced
@@ -28,7 +30,6 @@ class FastTextDetector(Detector):
     version = "2.0.0"
     outputs = (Output("p", "P(synthetic) of the fastText model"),)
     featurize: ClassVar[Callable[[str], str]]  # text -> tokens (training)
-    from_spaced: ClassVar[Callable[[bytes], str]]  # ``textdistort.spaced`` form -> the same tokens (scoring)
 
     def __init__(self, model, languages: frozenset[str] | None):
         self.model = model
@@ -45,15 +46,28 @@ class FastTextDetector(Detector):
         """Scores a batch with one fastText call; ``p`` is in [0, 1]."""
         if len(texts) == 0:
             return Scores.empty(self.outputs)
-        from_spaced = type(self).from_spaced
-        # The batch's spaced form is computed once for both fastText detectors (textdistort.spaced_batch).
-        labels, probs = self.model.predict([from_spaced(data) for data in spaced_batch(tuple(texts))], k=-1)
+        labels, probs = self.model.predict(self.lines(texts), k=-1)
         p = [prob[label.index(SYNTHETIC_LABEL)] for label, prob in zip(labels, probs, strict=True)]
         return Scores({"p": np.clip(np.asarray(p, dtype=np.float32), 0.0, 1.0)})
 
+    def lines(self, texts: Sequence[str]) -> list[str]:
+        """The model's input line of each text: ``featurize`` of it."""
+        return [type(self).featurize(text) for text in texts]
+
+
+class SpacedFastTextDetector(FastTextDetector):
+    """A fastText detector whose featurization reads ``textdistort.spaced`` text (``from_spaced``)."""
+
+    from_spaced: ClassVar[Callable[[bytes], str]]  # ``textdistort.spaced`` form -> ``featurize``'s tokens
+
+    def lines(self, texts: Sequence[str]) -> list[str]:
+        """``from_spaced`` of the batch's spaced form, computed once for every such detector (``spaced_batch``)."""
+        from_spaced = type(self).from_spaced
+        return [from_spaced(data) for data in spaced_batch(tuple(texts))]
+
 
 @register("fasttext_distort_v2")
-class FastTextDistortV2(FastTextDetector):
+class FastTextDistortV2(SpacedFastTextDetector):
     """fastText over distorted text (Stamatatos' DV-MA: function words, punctuation, word shapes)."""
 
     name = "fasttext_distort_v2"
@@ -62,10 +76,19 @@ class FastTextDistortV2(FastTextDetector):
 
 
 @register("fasttext_words_v1")
-class FastTextWordsV1(FastTextDetector):
+class FastTextWordsV1(SpacedFastTextDetector):
     """fastText over lowercased words and punctuation, with word bigrams."""
 
     name = "fasttext_words_v1"
     version = "1.0.0"
     featurize = staticmethod(words)
     from_spaced = staticmethod(words_spaced)
+
+
+@register("fasttext_chars_v1")
+class FastTextCharsV1(FastTextDetector):
+    """fastText over the character trigrams of a text's first 400 characters (case, punctuation, word boundaries)."""
+
+    name = "fasttext_chars_v1"
+    version = "1.0.0"
+    featurize = staticmethod(chars)

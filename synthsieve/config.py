@@ -71,7 +71,7 @@ class DetectorConfig:
     """Which detectors score the text and when a text is too short to judge."""
 
     enabled: list[str] = field(
-        default_factory=lambda: ["fasttext_distort_v2", "fasttext_words_v1", "markers_v1"],
+        default_factory=lambda: ["fasttext_distort_v2", "fasttext_words_v1", "fasttext_chars_v1", "markers_v1"],
         metadata={"help": "versioned detector names; their probabilities are combined by the packaged stacker"},
     )
     min_words: int = field(default=50, metadata={"help": "texts with fewer words are not judged by text detectors"})

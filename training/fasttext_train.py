@@ -1,5 +1,5 @@
-"""Training of the fastText detectors (``fasttext_distort_v2``, ``fasttext_words_v1``): a ``__label__`` file of
-featurized texts, a fit in a fresh interpreter, a quantized model and its card."""
+"""Training of the fastText detectors (``fasttext_distort_v2``, ``fasttext_words_v1``, ``fasttext_chars_v1``): a
+``__label__`` file of featurized texts, a fit in a fresh interpreter, a quantized model and its card."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from synthsieve_training import fasttext_fit
 RECIPES: dict[str, dict] = {
     "fasttext_distort_v2": {},
     "fasttext_words_v1": {"wordNgrams": 2, "minCount": 5},
+    "fasttext_chars_v1": {"wordNgrams": 1, "epoch": 4},
 }
 
 
@@ -52,7 +53,7 @@ def train_fasttext(
 
     Args:
         rows: labelled rows; ``mixed`` rows train as synthetic.
-        name: ``fasttext_distort_v2`` or ``fasttext_words_v1`` (its featurization and ``RECIPES`` entry).
+        name: a fastText detector's name (its featurization and ``RECIPES`` entry).
         out_path: the model to write.
         seed: shuffling and fastText seed; with ``thread=1`` the model is byte-identical across runs.
         languages: the languages the card declares (None: it declares none).
@@ -73,7 +74,7 @@ def train_fasttext(
         "synthsieve": __version__,
         "params": params,
         "seed": seed,
-        "featurization": f"{registry.factory(name).featurize.__module__}, first 4000 characters",
+        "featurization": f"{registry.factory(name).featurize.__module__}.{registry.factory(name).featurize.__name__}",
         "mixed": "mixed rows trained as synthetic",
         "training_data": {"sha256_of_training_file": data_sha256, "rows": counts},
         "fasttext": f"fasttext-numpy2 {version('fasttext-numpy2')}",

@@ -51,7 +51,8 @@ def train_all(
     card = {
         "name": "first_stage",
         "synthsieve": __version__,
-        "what": "logistic stacker over the detectors' log-odds, fitted on leave-one-data-set-out predictions",
+        "what": "logistic model over the sum of the detectors' log-odds (one shared weight), fitted on "
+        "leave-one-data-set-out predictions",
         "languages": sorted(evaluated.languages),
         "weights": dict(stacker.weights),
         "bias": stacker.bias,

@@ -22,7 +22,8 @@ from synthsieve_training import fasttext_fit
 RECIPES: dict[str, dict] = {
     "fasttext_distort_v2": {},
     "fasttext_words_v1": {"wordNgrams": 2, "minCount": 5},
-    "fasttext_chars_v1": {"wordNgrams": 1, "epoch": 4},
+    # Trigram tokens only: no word n-grams, so no hash buckets; trigrams seen fewer than 5 times dropped.
+    "fasttext_chars_v1": {"wordNgrams": 1, "bucket": 0, "minCount": 5, "epoch": 4},
 }
 
 

@@ -1,12 +1,13 @@
-"""Research: does any linear stacker over the first stage's detectors beat the committed one, leave-one-data-set-out?
+"""Research: which linear stacker over distort, words and style carries best, leave-one-data-set-out?
 
 Retrains ``fasttext_distort_v2``, ``fasttext_words_v1`` and ``style_v2`` per data-set fold (the committed recipe,
 seed 13, one thread; ~35 min on one core), caches every detector's out-of-fold log-odds with the texts' stylometric
 features, then fits each stacker variant per fold on the other data sets' rows (as ``training.lodo`` does, but over
 English judged rows only) and prints the AUROC of the English judged texts per fold (hard evidence ignored: the
-variants are compared, not the pipeline's figures reproduced).
+variants are compared, not the pipeline's figures reproduced). A variant ending in ``_shared`` gives its inputs one
+shared weight (the fit on their sum), as the committed stacker does.
 
-    .venv/bin/python bench/stacker_variants.py [base style len style_len products features]
+    .venv/bin/python bench/stacker_variants.py [base style len style_len products features base_shared ...]
 """
 
 from __future__ import annotations
@@ -86,13 +87,18 @@ def evaluate(d: dict, variant: str) -> dict[str, float]:
         pooled_X.append(X[keep][own])
         pooled_i.append(index[keep][own])
     PX, PI = np.concatenate(pooled_X), np.concatenate(pooled_i)
+    shared = variant.endswith("_shared")
+    variant = variant.removesuffix("_shared")
     inputs, y = design(d, PX, PI, variant), (label[PI] != "human").astype(float)
+    if shared:
+        inputs = inputs.sum(axis=1, keepdims=True)
     out = {}
     for fold in folds:
         index, X = test[fold]
         held = np.isin(dataset[PI], np.unique(dataset[index]))
         beta = fit_logistic(inputs[~held], y[~held], balanced_weights(dataset[PI][~held], y[~held]), STACKER_L2)
-        z = beta[0] + design(d, X, index, variant) @ beta[1:]
+        test_inputs = design(d, X, index, variant)
+        z = beta[0] + (test_inputs.sum(axis=1, keepdims=True) if shared else test_inputs) @ beta[1:]
         scored = label[index] != "mixed"
         target = (label[index][scored] == "synthetic").astype(int)
         if min((target == 0).sum(), (target == 1).sum()) >= 50:
@@ -102,7 +108,8 @@ def evaluate(d: dict, variant: str) -> dict[str, float]:
 
 def main() -> None:
     d = out_of_fold()
-    for variant in sys.argv[1:] or ["base", "style", "len", "style_len", "products", "features"]:
+    default = ["base", "style", "len", "style_len", "products", "features", "base_shared", "style_shared"]
+    for variant in sys.argv[1:] or default:
         result = evaluate(d, variant)
         values = np.array(list(result.values()))
         folds = " ".join(f"{k}={v:.3f}" for k, v in result.items())

@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from synthsieve.detectors.base import Detector, Output, Scores, declared_languages, model_card, model_file
-from synthsieve.detectors.chartrigrams import chars
+from synthsieve.detectors.chartrigrams import chars, chars_batch
 from synthsieve.detectors.registry import register
 from synthsieve.detectors.textdistort import distort, distort_spaced, spaced_batch
 from synthsieve.detectors.wordtokens import words, words_spaced
@@ -92,3 +92,7 @@ class FastTextCharsV1(FastTextDetector):
     name = "fasttext_chars_v1"
     version = "1.0.0"
     featurize = staticmethod(chars)
+
+    def lines(self, texts: Sequence[str]) -> list[str]:
+        """``chars`` of the batch in one pass (``chars_batch``)."""
+        return chars_batch(texts)

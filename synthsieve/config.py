@@ -87,8 +87,8 @@ class DecisionConfig:
     out-of-fold synthetic texts labelled human. ``lm_v2`` was fitted on the texts between them.
     """
 
-    synthetic_threshold: float = field(default=0.76503575, metadata={"help": "p_synthetic >= this: synthetic"})
-    human_threshold: float = field(default=0.42297015, metadata={"help": "p_synthetic <= this: human"})
+    synthetic_threshold: float = field(default=0.76115054, metadata={"help": "p_synthetic >= this: synthetic"})
+    human_threshold: float = field(default=0.42925262, metadata={"help": "p_synthetic <= this: human"})
     marker_p: float = field(default=0.99, metadata={"help": "p_synthetic floor when a disclosure marker fires"})
     source_prior: bool = field(
         default=False,

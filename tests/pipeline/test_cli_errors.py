@@ -68,7 +68,7 @@ def test_a_missing_model_file_is_named(good, tmp_path, monkeypatch):
     monkeypatch.setattr(base, "MODELS", tmp_path / "models")
     result = _run(good, "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
-    names = "fasttext_distort_v2, fasttext_words_v1, markers_v1"
+    names = "fasttext_distort_v2, fasttext_words_v1, fasttext_chars_v1, markers_v1"
     assert f"cannot load the models of detectors.enabled ({names})" in result.output
     assert "models/fasttext_distort_v2.ftz" in result.output and not (tmp_path / "out").exists()
 

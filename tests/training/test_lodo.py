@@ -37,6 +37,17 @@ def test_languages_stacker_and_thresholds_come_out_of_fold(evaluated):
     assert ev.report["summary"]["mean_auroc"] > 0.8  # the toy classes are easy
 
 
+def test_the_stacker_gives_every_detector_one_shared_weight():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400).astype(float)
+    X = np.c_[3 * (y - 0.5) + rng.normal(size=400), rng.normal(size=400)]  # one detector informative, one noise
+    stacker = lodo.fit_stacker(X, y, np.array(["a", "b"] * 200), ["informative", "noise"])
+    assert stacker.weights["informative"] == stacker.weights["noise"] > 0
+    # The shared weight is the logistic fit on the summed log-odds.
+    summed = lodo.fit_stacker(X.sum(axis=1, keepdims=True), y, np.array(["a", "b"] * 200), ["sum"])
+    assert summed.weights["sum"] == stacker.weights["noise"] and summed.bias == stacker.bias
+
+
 def test_every_judged_row_has_an_out_of_fold_score(evaluated):
     rows, ev = evaluated
     assert ev.oof.shape == (len(rows),)

@@ -1,6 +1,6 @@
 """Research: which linear stacker over distort, words and style carries best, leave-one-data-set-out?
 
-Retrains ``fasttext_distort_v2``, ``fasttext_words_v1`` and ``style_v2`` per data-set fold (the committed recipe,
+Retrains ``fasttext_distort_v2``, ``fasttext_words_v1`` and ``style_v2`` per data-set fold (their committed recipes,
 seed 13, one thread; ~35 min on one core), caches every detector's out-of-fold log-odds with the texts' stylometric
 features, then fits each stacker variant per fold on the other data sets' rows (as ``training.lodo`` does, but over
 English judged rows only) and prints the AUROC of the English judged texts per fold (hard evidence ignored: the

@@ -9,15 +9,16 @@ training data and the languages it was validated on.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 import numpy as np
 
 from synthsieve.detectors.base import Detector, Output, Scores, declared_languages, model_card, model_file
-from synthsieve.detectors.chartrigrams import chars, chars_batch
+from synthsieve.detectors.chartrigrams import CHARS, chars, chars_batch
 from synthsieve.detectors.registry import register
-from synthsieve.detectors.textdistort import distort, distort_spaced, spaced_batch
+from synthsieve.detectors.textdistort import MAX_CHARS, distort, distort_spaced, spaced_batch
 from synthsieve.detectors.wordtokens import words, words_spaced
 
 SYNTHETIC_LABEL = "__label__synthetic"
@@ -30,6 +31,7 @@ class FastTextDetector(Detector):
     version = "2.0.0"
     outputs = (Output("p", "P(synthetic) of the fastText model"),)
     featurize: ClassVar[Callable[[str], str]]  # text -> tokens (training)
+    reads_chars: ClassVar[int]  # how much of a text ``featurize`` reads
 
     def __init__(self, model, languages: frozenset[str] | None):
         self.model = model
@@ -50,15 +52,16 @@ class FastTextDetector(Detector):
         p = [prob[label.index(SYNTHETIC_LABEL)] for label, prob in zip(labels, probs, strict=True)]
         return Scores({"p": np.clip(np.asarray(p, dtype=np.float32), 0.0, 1.0)})
 
+    @abstractmethod
     def lines(self, texts: Sequence[str]) -> list[str]:
-        """The model's input line of each text: ``featurize`` of it."""
-        return [type(self).featurize(text) for text in texts]
+        """The model's input line of each text: ``featurize`` of it, computed for the whole batch."""
 
 
 class SpacedFastTextDetector(FastTextDetector):
     """A fastText detector whose featurization reads ``textdistort.spaced`` text (``from_spaced``)."""
 
     from_spaced: ClassVar[Callable[[bytes], str]]  # ``textdistort.spaced`` form -> ``featurize``'s tokens
+    reads_chars = MAX_CHARS
 
     def lines(self, texts: Sequence[str]) -> list[str]:
         """``from_spaced`` of the batch's spaced form, computed once for every such detector (``spaced_batch``)."""
@@ -92,6 +95,7 @@ class FastTextCharsV1(FastTextDetector):
     name = "fasttext_chars_v1"
     version = "1.0.0"
     featurize = staticmethod(chars)
+    reads_chars = CHARS
 
     def lines(self, texts: Sequence[str]) -> list[str]:
         """``chars`` of the batch in one pass (``chars_batch``)."""

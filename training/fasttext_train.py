@@ -62,6 +62,7 @@ def train_fasttext(
         params: fastText hyperparameters over the detector's recipe (tests train tiny models).
     """
     params = {**fasttext_fit.DEFAULTS, **RECIPES[name], **(params or {}), "thread": thread}
+    detector = registry.factory(name)
     out_path = Path(out_path)
     with tempfile.TemporaryDirectory(prefix="synthsieve-fasttext-") as tmp:
         train_file = Path(tmp) / "train.txt"
@@ -71,11 +72,11 @@ def train_fasttext(
         _fit(train_file, out_path, params, seed)
     card = {
         "name": name,
-        "version": registry.factory(name).version,
+        "version": detector.version,
         "synthsieve": __version__,
         "params": params,
         "seed": seed,
-        "featurization": f"{registry.factory(name).featurize.__module__}.{registry.factory(name).featurize.__name__}",
+        "featurization": f"{detector.featurize.__module__}, first {detector.reads_chars} characters",
         "mixed": "mixed rows trained as synthetic",
         "training_data": {"sha256_of_training_file": data_sha256, "rows": counts},
         "fasttext": f"fasttext-numpy2 {version('fasttext-numpy2')}",

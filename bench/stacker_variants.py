@@ -1,32 +1,43 @@
-"""Research: which linear stacker over distort, words and style carries best, leave-one-data-set-out?
+"""Research: which linear stacker over the first stage's detectors carries best, leave-one-data-set-out?
 
 Retrains ``fasttext_distort_v2``, ``fasttext_words_v1`` and ``style_v2`` per data-set fold (their committed recipes,
 seed 13, one thread; ~35 min on one core), caches every detector's out-of-fold log-odds with the texts' stylometric
 features, then fits each stacker variant per fold on the other data sets' rows (as ``training.lodo`` does, but over
 English judged rows only) and prints the AUROC of the English judged texts per fold (hard evidence ignored: the
 variants are compared, not the pipeline's figures reproduced). A variant ending in ``_shared`` gives its inputs one
-shared weight (the fit on their sum), as the committed stacker does.
+shared weight (the fit on their sum), as the committed stacker does. Variants naming an extra view (``chars``:
+``fasttext_chars_v1``; ``words2m``: ``fasttext_words_v1`` with 2 M hash buckets) train it per fold too (its
+committed recipe, one thread; ~10 min on one core, cached per view).
 
     .venv/bin/python bench/stacker_variants.py [base style len style_len products features base_shared ...]
+    .venv/bin/python bench/stacker_variants.py chars chars_shared words2m_chars_shared style_chars_shared
 """
 
 from __future__ import annotations
 
 import dataclasses
 import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
 from synthsieve.cli import _labelled_rows, _load
+from synthsieve.detectors import registry
 from synthsieve.detectors.metrics import auroc
+from synthsieve.detectors.stacker import logit
 from synthsieve.detectors.stylometry import FEATURE_NAMES, features
-from synthsieve_training.data import dataset_folds
+from synthsieve_training.data import Columns, dataset_folds
+from synthsieve_training.fasttext_train import train_fasttext
 from synthsieve_training.linear import balanced_weights, fit_logistic
 from synthsieve_training.lodo import STACKER_L2, Corpus, logits, own_rows, score_folds
 from synthsieve_training.train import cache_dir
 
 DETECTORS = ["fasttext_distort_v2", "fasttext_words_v1", "style_v2"]  # sorted: the order of ``logits`` columns
 CACHE = cache_dir() / "stacker_variants_oof.npz"
+# Extra views: a fastText detector and hyperparameters over its committed recipe.
+VIEWS = {"chars": ("fasttext_chars_v1", {}), "words2m": ("fasttext_words_v1", {"bucket": 2_000_000})}
+VARIANT_VIEWS = {"chars": ["chars"], "words2m_chars": ["words2m", "chars"], "style_chars": ["chars"]}
 
 
 def out_of_fold() -> dict[str, np.ndarray]:
@@ -53,10 +64,35 @@ def out_of_fold() -> dict[str, np.ndarray]:
     return out
 
 
+def view_log_odds(view: str) -> dict[str, np.ndarray]:
+    """An extra view's log-odds on every data-set fold's test rows (``{fold}:X``, aligned with ``{fold}:index``)."""
+    path = cache_dir() / f"stacker_variants_{view}.npz"
+    if path.exists():
+        return dict(np.load(path, allow_pickle=False))
+    name, params = VIEWS[view]
+    rows = _labelled_rows(())
+    out = {}
+    for fold in dataset_folds(Columns(rows)):
+        with tempfile.TemporaryDirectory(prefix="synthsieve-view-") as tmp:
+            model = train_fasttext([rows[i] for i in fold.train], name, Path(tmp) / f"{name}.ftz", 13, None, 1, params)
+            p = registry.create(name, str(model)).score([rows[i]["text"] for i in fold.test]).columns["p"]
+        out[f"{fold.name}:X"] = logit(p)
+        print(f"{view} {fold.name}", file=sys.stderr, flush=True)
+    np.savez(path, **out)
+    return out
+
+
 def design(d: dict, X: np.ndarray, index: np.ndarray, variant: str) -> np.ndarray:
-    """The stacker's inputs of one variant: the detectors' log-odds ``X`` of rows ``index``, and more."""
-    distort, words, style = X.T
+    """The stacker's inputs of one variant: the detectors' log-odds ``X`` of rows ``index`` (extra views' columns
+    after them), and more."""
+    distort, words, style = X.T[:3]
     length = np.log(np.maximum(d["n_words"][index], 1)) - 5.0
+    if variant == "chars":
+        return np.c_[distort, words, X[:, 3]]
+    if variant == "words2m_chars":
+        return np.c_[distort, X[:, 3], X[:, 4]]
+    if variant == "style_chars":
+        return np.c_[distort, words, style, X[:, 3]]
     if variant == "base":
         return np.c_[distort, words]
     if variant == "style":
@@ -78,17 +114,19 @@ def evaluate(d: dict, variant: str) -> dict[str, float]:
     """AUROC per data-set fold with at least 50 judged English humans and synthetic texts."""
     folds = sorted(k.split(":")[0] for k in d if k.endswith(":index"))
     dataset, label = d["dataset"], d["label"]
+    shared = variant.endswith("_shared")
+    variant = variant.removesuffix("_shared")
+    views = [view_log_odds(v) for v in VARIANT_VIEWS.get(variant, [])]
     test, pooled_X, pooled_i = {}, [], []
     for fold in folds:
-        index, X = d[f"{fold}:index"], d[f"{fold}:X"]
+        index = d[f"{fold}:index"]
+        X = np.column_stack([d[f"{fold}:X"], *(v[f"{fold}:X"] for v in views)])
         keep = (d["langs"][index] == "en") & d[f"{fold}:judged"] & np.isfinite(X).all(1)
         test[fold] = index[keep], X[keep]
         own = d[f"{fold}:own"][keep]
         pooled_X.append(X[keep][own])
         pooled_i.append(index[keep][own])
     PX, PI = np.concatenate(pooled_X), np.concatenate(pooled_i)
-    shared = variant.endswith("_shared")
-    variant = variant.removesuffix("_shared")
     inputs, y = design(d, PX, PI, variant), (label[PI] != "human").astype(float)
     if shared:
         inputs = inputs.sum(axis=1, keepdims=True)

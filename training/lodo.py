@@ -133,7 +133,7 @@ def fit_stacker(X: np.ndarray, y: np.ndarray, groups: np.ndarray, names: list[st
     weight shared by every detector (on the sum of their log-odds) and a bias.
 
     Weights fitted per detector on the other data sets carry those sets' trade-offs to an unseen one: with the
-    character model, leave-one-data-set-out mean AUROC 0.828 against 0.850 shared (docs/DETECTION.md).
+    character model, leave-one-data-set-out mean AUROC 0.825 against 0.850 shared (docs/DETECTION.md).
     """
     beta = fit_logistic(X.sum(axis=1, keepdims=True), y, balanced_weights(groups, y), STACKER_L2)
     return Stacker(dict.fromkeys(names, float(beta[1])), float(beta[0]), languages)

@@ -6,11 +6,14 @@ features, then fits each stacker variant per fold on the other data sets' rows (
 English judged rows only) and prints the AUROC of the English judged texts per fold (hard evidence ignored: the
 variants are compared, not the pipeline's figures reproduced). A variant ending in ``_shared`` gives its inputs one
 shared weight (the fit on their sum), as the committed stacker does. Variants naming an extra view (``chars``:
-``fasttext_chars_v1``; ``words2m``: ``fasttext_words_v1`` with 2 M hash buckets) train it per fold too (its
-committed recipe, one thread; ~10 min on one core, cached per view).
+``fasttext_chars_v1``; ``words2m``: ``fasttext_words_v1`` with 2 M hash buckets, ``words2m250k`` the same
+quantized to its 250 k largest rows) train it per fold too (its committed recipe, one thread; ~10 min on one core,
+cached per view). ``cap`` and ``nomixed`` retrain all three fastText detectors per fold on other rows: at most
+``CAP`` rows of each (data set, label), or no ``mixed`` rows; their variants sum those three views only.
 
     .venv/bin/python bench/stacker_variants.py [base style len style_len products features base_shared ...]
     .venv/bin/python bench/stacker_variants.py chars chars_shared words2m_chars_shared style_chars_shared
+    .venv/bin/python bench/stacker_variants.py words2m250k_chars_shared cap_shared nomixed_shared
 """
 
 from __future__ import annotations
@@ -35,9 +38,54 @@ from synthsieve_training.train import cache_dir
 
 DETECTORS = ["fasttext_distort_v2", "fasttext_words_v1", "style_v2"]  # sorted: the order of ``logits`` columns
 CACHE = cache_dir() / "stacker_variants_oof.npz"
-# Extra views: a fastText detector and hyperparameters over its committed recipe.
-VIEWS = {"chars": ("fasttext_chars_v1", {}), "words2m": ("fasttext_words_v1", {"bucket": 2_000_000})}
-VARIANT_VIEWS = {"chars": ["chars"], "words2m_chars": ["words2m", "chars"], "style_chars": ["chars"]}
+# Extra views: a fastText detector, hyperparameters over its committed recipe, and which training rows it reads.
+CAP = 6000  # ``cap`` views: at most this many rows of each (data set, label), a seeded sample
+
+
+def capped(rows: list[dict]) -> list[dict]:
+    """At most ``CAP`` rows of each (data set, label) group, a seeded sample in the rows' order: the large sets
+    (BiScope, DetectRL, Raidar) no longer outweigh the others."""
+    rng = np.random.default_rng(13)
+    order = rng.permutation(len(rows))
+    seen: dict[tuple[str, str], int] = {}
+    keep = np.zeros(len(rows), bool)
+    for i in order.tolist():
+        key = rows[i]["dataset"], rows[i]["label"]
+        if seen.get(key, 0) < CAP:
+            seen[key] = seen.get(key, 0) + 1
+            keep[i] = True
+    return [row for row, k in zip(rows, keep) if k]
+
+
+def without_mixed(rows: list[dict]) -> list[dict]:
+    """The rows that are not ``mixed`` (human text an LLM polished)."""
+    return [row for row in rows if row["label"] != "mixed"]
+
+
+def every(rows: list[dict]) -> list[dict]:
+    """All rows: the committed recipes' training data."""
+    return rows
+
+
+VIEWS = {
+    "chars": ("fasttext_chars_v1", {}, every),
+    "words2m": ("fasttext_words_v1", {"bucket": 2_000_000}, every),
+    # 2 M buckets, quantized keeping the 250 k largest-norm rows: the size of the committed model.
+    "words2m250k": ("fasttext_words_v1", {"bucket": 2_000_000, "cutoff": 250_000}, every),
+    **{
+        f"{short}_{rows}": (f"fasttext_{short}_{version}", {}, select)
+        for short, version in [("distort", "v2"), ("words", "v1"), ("chars", "v1")]
+        for rows, select in [("cap", capped), ("nomixed", without_mixed)]
+    },
+}
+VARIANT_VIEWS = {
+    "chars": ["chars"],
+    "words2m_chars": ["words2m", "chars"],
+    "words2m250k_chars": ["words2m250k", "chars"],
+    "style_chars": ["chars"],
+    "cap": ["distort_cap", "words_cap", "chars_cap"],
+    "nomixed": ["distort_nomixed", "words_nomixed", "chars_nomixed"],
+}
 
 
 def out_of_fold() -> dict[str, np.ndarray]:
@@ -69,12 +117,13 @@ def view_log_odds(view: str) -> dict[str, np.ndarray]:
     path = cache_dir() / f"stacker_variants_{view}.npz"
     if path.exists():
         return dict(np.load(path, allow_pickle=False))
-    name, params = VIEWS[view]
+    name, params, select = VIEWS[view]
     rows = _labelled_rows(())
     out = {}
     for fold in dataset_folds(Columns(rows)):
         with tempfile.TemporaryDirectory(prefix="synthsieve-view-") as tmp:
-            model = train_fasttext([rows[i] for i in fold.train], name, Path(tmp) / f"{name}.ftz", 13, None, 1, params)
+            train = select([rows[i] for i in fold.train])
+            model = train_fasttext(train, name, Path(tmp) / f"{name}.ftz", 13, None, 1, params)
             p = registry.create(name, str(model)).score([rows[i]["text"] for i in fold.test]).columns["p"]
         out[f"{fold.name}:X"] = logit(p)
         print(f"{view} {fold.name}", file=sys.stderr, flush=True)
@@ -89,7 +138,9 @@ def design(d: dict, X: np.ndarray, index: np.ndarray, variant: str) -> np.ndarra
     length = np.log(np.maximum(d["n_words"][index], 1)) - 5.0
     if variant == "chars":
         return np.c_[distort, words, X[:, 3]]
-    if variant == "words2m_chars":
+    if variant in ("cap", "nomixed"):
+        return X[:, 3:6]
+    if variant in ("words2m_chars", "words2m250k_chars"):
         return np.c_[distort, X[:, 3], X[:, 4]]
     if variant == "style_chars":
         return np.c_[distort, words, style, X[:, 3]]

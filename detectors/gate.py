@@ -24,7 +24,7 @@ _CODE_LINE = re.compile(
     re.MULTILINE,
 )
 # Every ``_CODE_LINE`` match holds one of these characters or starts a line with one of these prefixes.
-_CODE_ENDS = ";{}"
+_CODE_ENDS = b";{}"
 _CODE_STARTS = (
     "def ",
     "class ",
@@ -60,15 +60,17 @@ def why_not_judged(text: str, n_words: int, min_words: int) -> str | None:
     if n_words < min_words:
         return "too_short"
     text = text[:GATE_CHARS]
+    # ASCII characters are counted in the UTF-8 bytes: bytes.count and translate are C loops over bytes, where
+    # str.count walks a non-ASCII text's wider code units.
+    data = text.encode()
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) >= 3:
-        if _code_lines_at_most(text, lines) >= 0.3 * len(lines) and len(_CODE_LINE.findall(text)) >= 0.3 * len(lines):
+        if _code_lines_at_most(data, lines) >= 0.3 * len(lines) and len(_CODE_LINE.findall(text)) >= 0.3 * len(lines):
             return "code"
-        if _table_lines(text) >= 0.4 * len(lines):
+        if _table_lines(text, data) >= 0.4 * len(lines):
             return "table"
         if n_words < 15 * len(lines) and len(_LIST_ITEM.findall(text)) >= 0.6 * len(lines):
             return "list"
-    data = text.encode()
     if _count(data, _CODE_BYTES) > 0.08 * len(text):
         return "code"
     math = _count(data, _MATH_BYTES) + (0 if text.isascii() else sum(map(text.count, _MATH_WIDE)))
@@ -77,16 +79,15 @@ def why_not_judged(text: str, n_words: int, min_words: int) -> str | None:
     return None
 
 
-def _code_lines_at_most(text: str, lines: list[str]) -> int:
-    """An upper bound of ``_CODE_LINE``'s matches, cheap enough to skip the regex on prose: its characters at line
-    ends plus the lines that start with its keywords."""
-    ends = sum(map(text.count, _CODE_ENDS))
-    return ends + sum(line.lstrip().startswith(_CODE_STARTS) for line in lines)
+def _code_lines_at_most(data: bytes, lines: list[str]) -> int:
+    """An upper bound of ``_CODE_LINE``'s matches in a text (``data``: its UTF-8), cheap enough to skip the regex on
+    prose: its characters at line ends plus the lines that start with its keywords."""
+    return _count(data, _CODE_ENDS) + sum(line.lstrip().startswith(_CODE_STARTS) for line in lines)
 
 
-def _table_lines(text: str) -> int:
-    """Lines (split at newlines) with at least two ``|`` or at least two tabs: table rows."""
-    if text.count("|") < 2 and text.count("\t") < 2:
+def _table_lines(text: str, data: bytes) -> int:
+    """Lines (split at newlines) with at least two ``|`` or at least two tabs: table rows (``data``: the UTF-8)."""
+    if data.count(b"|") < 2 and data.count(b"\t") < 2:
         return 0
     return sum(line.count("|") >= 2 or line.count("\t") >= 2 for line in text.split("\n"))
 

@@ -40,9 +40,21 @@ def test_distort_counts_characters_not_bytes_and_survives_bad_unicode():
 
 
 def test_words_lowercase_split_punctuation_fold_digits_and_typography():
-    assert words("It’s 2024, Delve!") == "it's 0000 , delve !"
-    assert words("“Quoted”  —  a\n\nnew (line)") == '" quoted " — a new ( line )'
-    assert words("bad \ud800 surrogate") == "bad ? surrogate"
+    assert words("It’s 2024, Delve!").split() == ["it's", "0000", ",", "delve", "!"]
+    assert words("“Quoted”  —  a\n\nnew (line)").split() == ['"', "quoted", '"', "—", "a", "new", "(", "line", ")"]
+    assert words("bad \ud800 surrogate").split() == ["bad", "?", "surrogate"]
+    assert words("one\ntwo\r\n\tthree\x0b\x0cfour") == "one two   three  four"  # one line, ASCII spaces only
+
+
+def test_fasttext_splits_whitespace_runs_as_python_does():
+    # ``words`` leaves runs of spaces for fastText to split: the model must read the same tokens as when single-spaced.
+    model = registry.create("fasttext_words_v1").model
+    lines = [words(text) for text in [*TEXTS, "  lead  and\ttrail  ", "a\x00b  c"]]
+    (labels, probs), (single_labels, single_probs) = (
+        model.predict(lines, k=-1),
+        model.predict([" ".join(line.split()) for line in lines], k=-1),
+    )
+    assert labels == single_labels and all(map(np.array_equal, probs, single_probs))
 
 
 def test_chars_are_overlapping_trigrams_with_case_punctuation_and_whitespace_runs_as_underscores():

@@ -64,4 +64,4 @@ def test_code_line_bound_is_never_below_the_regex(parts):
     # The bound lets the gate skip the code regex on prose; it must never undercount what the regex finds.
     text = "\n".join(indent + body + end for indent, body, end in parts)
     lines = [line for line in text.splitlines() if line.strip()]
-    assert _code_lines_at_most(text, lines) >= len(_CODE_LINE.findall(text))
+    assert _code_lines_at_most(text.encode(), lines) >= len(_CODE_LINE.findall(text))

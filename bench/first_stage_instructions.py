@@ -1,5 +1,6 @@
-"""Instructions per document of ``FirstStage.score``, counted by valgrind: a figure this shared machine's noise
-cannot move, for comparing two commits' first stages (each from its own environment).
+"""Instructions per document of the first stage, counted by valgrind: a figure this shared machine's noise cannot
+move, for comparing two commits' first stages (each from its own environment). What is counted is
+``detectors_throughput.py``'s first-stage call: ``FirstStage.score`` and the batch's word counts.
 
 Usage:
     python bench/first_stage_instructions.py [DATA] [--docs 2048] [--chars 1500]

@@ -38,7 +38,8 @@ from synthsieve_training.train import cache_dir
 
 DETECTORS = ["fasttext_distort_v2", "fasttext_words_v1", "style_v2"]  # sorted: the order of ``logits`` columns
 CACHE = cache_dir() / "stacker_variants_oof.npz"
-# Extra views: a fastText detector, hyperparameters over its committed recipe, and which training rows it reads.
+# Extra views: a fastText detector, hyperparameters over its committed recipe, and which training rows it reads
+# (None: all of them, as the committed recipes).
 CAP = 6000  # ``cap`` views: at most this many rows of each (data set, label), a seeded sample
 
 
@@ -62,20 +63,15 @@ def without_mixed(rows: list[dict]) -> list[dict]:
     return [row for row in rows if row["label"] != "mixed"]
 
 
-def every(rows: list[dict]) -> list[dict]:
-    """All rows: the committed recipes' training data."""
-    return rows
-
-
 VIEWS = {
-    "chars": ("fasttext_chars_v1", {}, every),
-    "words2m": ("fasttext_words_v1", {"bucket": 2_000_000}, every),
+    "chars": ("fasttext_chars_v1", {}, None),
+    "words2m": ("fasttext_words_v1", {"bucket": 2_000_000}, None),
     # 2 M buckets, quantized keeping the 250 k largest-norm rows: the size of the committed model.
-    "words2m250k": ("fasttext_words_v1", {"bucket": 2_000_000, "cutoff": 250_000}, every),
+    "words2m250k": ("fasttext_words_v1", {"bucket": 2_000_000, "cutoff": 250_000}, None),
     **{
         f"{short}_{rows}": (f"fasttext_{short}_{version}", {}, select)
         for short, version in [("distort", "v2"), ("words", "v1"), ("chars", "v1")]
-        for rows, select in [("cap", capped), ("nomixed", without_mixed)]
+        for rows, select in [(f"cap{CAP}", capped), ("nomixed", without_mixed)]
     },
 }
 VARIANT_VIEWS = {
@@ -83,7 +79,7 @@ VARIANT_VIEWS = {
     "words2m_chars": ["words2m", "chars"],
     "words2m250k_chars": ["words2m250k", "chars"],
     "style_chars": ["chars"],
-    "cap": ["distort_cap", "words_cap", "chars_cap"],
+    "cap": [f"distort_cap{CAP}", f"words_cap{CAP}", f"chars_cap{CAP}"],
     "nomixed": ["distort_nomixed", "words_nomixed", "chars_nomixed"],
 }
 
@@ -122,7 +118,8 @@ def view_log_odds(view: str) -> dict[str, np.ndarray]:
     out = {}
     for fold in dataset_folds(Columns(rows)):
         with tempfile.TemporaryDirectory(prefix="synthsieve-view-") as tmp:
-            train = select([rows[i] for i in fold.train])
+            train = [rows[i] for i in fold.train]
+            train = select(train) if select else train
             model = train_fasttext(train, name, Path(tmp) / f"{name}.ftz", 13, None, 1, params)
             p = registry.create(name, str(model)).score([rows[i]["text"] for i in fold.test]).columns["p"]
         out[f"{fold.name}:X"] = logit(p)

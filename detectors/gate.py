@@ -62,12 +62,12 @@ def why_not_judged(text: str, n_words: int, min_words: int) -> str | None:
     text = text[:GATE_CHARS]
     # ASCII characters are counted in the UTF-8 bytes: bytes.count and translate are C loops over bytes, where
     # str.count walks a non-ASCII text's wider code units.
-    data = text.encode()
+    data = text.encode(errors="replace")
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) >= 3:
         if _code_lines_at_most(data, lines) >= 0.3 * len(lines) and len(_CODE_LINE.findall(text)) >= 0.3 * len(lines):
             return "code"
-        if _table_lines(text, data) >= 0.4 * len(lines):
+        if _table_lines(data) >= 0.4 * len(lines):
             return "table"
         if n_words < 15 * len(lines) and len(_LIST_ITEM.findall(text)) >= 0.6 * len(lines):
             return "list"
@@ -85,11 +85,11 @@ def _code_lines_at_most(data: bytes, lines: list[str]) -> int:
     return _count(data, _CODE_ENDS) + sum(line.lstrip().startswith(_CODE_STARTS) for line in lines)
 
 
-def _table_lines(text: str, data: bytes) -> int:
-    """Lines (split at newlines) with at least two ``|`` or at least two tabs: table rows (``data``: the UTF-8)."""
+def _table_lines(data: bytes) -> int:
+    """Lines (split at newlines) of a text's UTF-8 with at least two ``|`` or at least two tabs: table rows."""
     if data.count(b"|") < 2 and data.count(b"\t") < 2:
         return 0
-    return sum(line.count("|") >= 2 or line.count("\t") >= 2 for line in text.split("\n"))
+    return sum(line.count(b"|") >= 2 or line.count(b"\t") >= 2 for line in data.split(b"\n"))
 
 
 def _latex_commands(text: str) -> int:

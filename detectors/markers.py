@@ -13,8 +13,7 @@ from synthsieve.detectors.registry import register
 
 #: Hard evidence: artefacts of a chat interface or an unfilled template. A text that says it was written by an AI
 #: is provenance (``synthsieve.provenance.disclosure``), not a marker. Code -> (literal anchors, pattern); patterns
-#: run on the text's UTF-8 bytes with ASCII letters lowercased (so ``\b``, ``\s`` and ``\W`` are ASCII classes), and
-#: only when one of their anchors occurs in it (a substring test is ~50x cheaper).
+#: run on the lowercased text, and only when one of their anchors occurs in it (a substring test is ~50x cheaper).
 STRONG = {
     "regenerate_response": (("regenerate response",), r"\bregenerate response\b"),
     "template_placeholder": (("[",), r"\[(?:your name|insert [^\]]{1,40}|company name|recipient'?s? name)\]"),
@@ -42,22 +41,17 @@ class _AtLineStart:
     re tries every position for a pattern that opens with ``^`` and an alternation; one led by a literal newline
     jumps from newline to newline."""
 
-    def __init__(self, pattern: bytes):
-        self.first, self.after_newline = re.compile(pattern), re.compile(b"\n" + pattern)
+    def __init__(self, pattern: str):
+        self.first, self.after_newline = re.compile(pattern), re.compile("\n" + pattern)
 
-    def search(self, text: bytes) -> re.Match | None:
+    def search(self, text: str) -> re.Match | None:
         return self.first.match(text) or self.after_newline.search(text)
 
 
-def _compile(families: dict[str, tuple[tuple[str, ...], str]]) -> list[tuple[str, tuple[bytes, ...], Any]]:
-    """The families as UTF-8 anchors and bytes patterns. Patterns that open with ``^`` match at line starts
-    (``_AtLineStart``); no pattern anchors anywhere else."""
+def _compile(families: dict[str, tuple[tuple[str, ...], str]]) -> list[tuple[str, tuple[str, ...], Any]]:
+    """Patterns that open with ``^`` match at line starts (``_AtLineStart``); no pattern anchors anywhere else."""
     return [
-        (
-            code,
-            tuple(a.encode() for a in anchors),
-            _AtLineStart(p[1:].encode()) if p.startswith("^") else re.compile(p.encode()),
-        )
+        (code, anchors, _AtLineStart(p[1:]) if p.startswith("^") else re.compile(p))
         for code, (anchors, p) in families.items()
     ]
 
@@ -65,15 +59,8 @@ def _compile(families: dict[str, tuple[tuple[str, ...], str]]) -> list[tuple[str
 _STRONG, _SOFT = _compile(STRONG), _compile(SOFT)
 
 
-def lowered_bytes(text: str) -> bytes:
-    """``text`` as UTF-8 with ASCII letters lowercased and no-break spaces as spaces: the markers are ASCII, and
-    ``bytes.lower`` skips the Unicode case tables that ``str.lower`` walks for every character of a non-ASCII text.
-    """
-    return text.encode(errors="replace").replace("\xa0".encode(), b" ").lower()
-
-
-def find_markers(lowered: bytes, families: list[tuple[str, tuple[bytes, ...], Any]]) -> list[str]:
-    """Codes (in table order) of the marker families found in a ``lowered_bytes`` text."""
+def find_markers(lowered: str, families: list[tuple[str, tuple[str, ...], Any]]) -> list[str]:
+    """Codes (in table order) of the marker families found in an already lowercased text."""
     found = []
     for code, anchors, pattern in families:
         for anchor in anchors:  # a plain loop: a generator per family costs more than the substring tests
@@ -104,7 +91,7 @@ class MarkersV1(Detector):
 
     def score(self, texts: Sequence[str]) -> Scores:
         """``strong`` and ``soft`` counts per text, and reasons ``marker:<code>`` / ``soft_marker:<code>``."""
-        lowered = [lowered_bytes(t) for t in texts]
+        lowered = [t.lower() for t in texts]
         strong = [find_markers(t, _STRONG) for t in lowered]
         soft = [find_markers(t, _SOFT) for t in lowered]
         columns = {

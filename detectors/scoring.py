@@ -168,7 +168,7 @@ class FirstStage:
             for d in self.detectors
         ]
         out = []
-        for i, (disclosed, is_judged) in enumerate(zip(disclosures, judged.tolist())):
+        for i, (disclosed, is_judged) in enumerate(zip(disclosures, judged.tolist(), strict=True)):
             why = [f"disclosure:{d}" for d in disclosed] + ([why_not[i]] if why_not[i] else [])
             for prefix, p, reasons in per_detector:
                 if p is not None and is_judged:

@@ -35,7 +35,10 @@ def training_lines(rows: list[dict], name: str, seed: int) -> tuple[list[str], d
     for row in rows:
         counts.setdefault(row["dataset"], Counter())[row["label"]] += 1
         target = "human" if row["label"] == "human" else "synthetic"
-        lines.append(f"__label__{target} {featurize(row['text'])}\n")
+        # Single spaces: ``words`` leaves runs for fastText to split; the file (and its hash on the card) stays
+        # what it was when the runs were collapsed at featurization.
+        tokens = " ".join(filter(None, featurize(row["text"]).split(" ")))
+        lines.append(f"__label__{target} {tokens}\n")
     # fastText decays its learning rate along the file: an unshuffled file would learn the last data set best.
     random.Random(seed).shuffle(lines)
     return lines, {dataset: dict(sorted(c.items())) for dataset, c in sorted(counts.items())}

@@ -10,7 +10,7 @@ from synthsieve.detectors.chartrigrams import CHARS, chars, chars_batch
 from synthsieve.detectors.fasttext_text import FastTextCharsV1, FastTextDistortV2, FastTextWordsV1
 from synthsieve.detectors.textdistort import MAX_CHARS, distort
 from synthsieve.detectors.wordtokens import words
-from synthsieve_training.fasttext_train import train_fasttext
+from synthsieve_training.fasttext_train import train_fasttext, training_lines
 
 from builders import DEV_SET, toy_rows
 
@@ -46,15 +46,22 @@ def test_words_lowercase_split_punctuation_fold_digits_and_typography():
     assert words("one\ntwo\r\n\tthree\x0b\x0cfour") == "one two   three  four"  # one line, ASCII spaces only
 
 
-def test_fasttext_splits_whitespace_runs_as_python_does():
-    # ``words`` leaves runs of spaces for fastText to split: the model must read the same tokens as when single-spaced.
+def test_words_model_reads_the_same_tokens_as_from_single_spaced_lines():
+    # ``words`` leaves runs of spaces for fastText to split (and NUL, which fastText splits at too): the model must
+    # read the same tokens as from the line split at ASCII whitespace and single-spaced, as it was trained.
     model = registry.create("fasttext_words_v1").model
-    lines = [words(text) for text in [*TEXTS, "  lead  and\ttrail  ", "a\x00b  c"]]
+    texts = [*TEXTS, "  lead  and\ttrail  ", "a\x00b  c", "x\x1cy \u3000 z\x85w", "Line\u2028two\r\n\n  three"]
+    lines = [words(text) for text in texts]
     (labels, probs), (single_labels, single_probs) = (
         model.predict(lines, k=-1),
-        model.predict([" ".join(line.split()) for line in lines], k=-1),
+        model.predict([b" ".join(line.encode().split()).decode() for line in lines], k=-1),
     )
     assert labels == single_labels and all(map(np.array_equal, probs, single_probs))
+
+
+def test_training_lines_are_single_spaced():
+    rows = [{"text": "It’s  2024,\tDelve!\n\nNew  line", "label": "human", "dataset": "d"}]
+    assert training_lines(rows, "fasttext_words_v1", 0)[0] == ["__label__human it's 0000 , delve ! new line\n"]
 
 
 def test_chars_are_overlapping_trigrams_with_case_punctuation_and_whitespace_runs_as_underscores():

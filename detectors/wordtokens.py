@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from synthsieve.detectors.textdistort import spaced
 
-# Digits fold to 0; ASCII whitespace (fastText's token separators, with NUL) becomes a space: one line a text.
+# Digits fold to 0; ASCII whitespace becomes a space: one line a text. fastText splits tokens at runs of these (and
+# at NUL, left as it is).
 _DIGITS_AND_SPACES = bytes.maketrans(b"123456789\t\n\x0b\x0c\r", b"000000000     ")
 
 
